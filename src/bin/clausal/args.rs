@@ -1,0 +1,116 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+use clausal::{BertEmbedder, BertEmbedderBuilder, DeviceChoice, Overflow};
+
+/// clausal: understand a contract archive, offline.
+#[derive(Parser, Debug)]
+#[command(name = "clausal", version, about, propagate_version = true)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace). CLAUSAL_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Embed lines of text; write one JSON object per line: {"text": ..., "embedding": [...]}.
+    Embed(EmbedArgs),
+    /// Show what clausal does on a bundled sample.
+    Demo(DemoArgs),
+    /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum EvalCommand {
+    /// Compare embeddings with reference vectors (e.g. from PyTorch sentence-transformers).
+    Parity(ParityArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ParityArgs {
+    /// JSON file: {"items": [{"text": ..., "embedding": [...]}, ...]}.
+    #[arg(long, value_name = "FILE")]
+    pub reference: PathBuf,
+    /// The lowest acceptable cosine similarity on any sentence.
+    #[arg(long, default_value_t = 0.9995)]
+    pub min_cosine: f64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+/// Which embedding model to load, and where to run it.
+#[derive(Args, Debug, Clone)]
+pub struct ModelArgs {
+    /// The sentence-transformers model directory [default: $CLAUSAL_MODEL, else the bundled
+    /// all-MiniLM-L6-v2]
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+    /// Compute device: cpu, auto, cuda[:N] or metal[:N].
+    #[arg(long, default_value = "cpu", value_parser = parse_device)]
+    pub device: DeviceChoice,
+    /// Embed texts longer than the model limit as the average of up to this many windows,
+    /// instead of truncating them (the default, as sentence-transformers does).
+    #[arg(long, value_name = "N")]
+    pub split_long: Option<usize>,
+}
+
+impl ModelArgs {
+    /// The model directory: the flag, then $CLAUSAL_MODEL, then a `models/all-MiniLM-L6-v2`
+    /// beside the executable, then the one in the source tree clausal was built from.
+    pub fn model_dir(&self) -> PathBuf {
+        if let Some(dir) = &self.model {
+            return dir.clone();
+        }
+        if let Some(dir) = std::env::var_os("CLAUSAL_MODEL") {
+            return PathBuf::from(dir);
+        }
+        let beside_exe = std::env::current_exe()
+            .ok()
+            .and_then(|exe| exe.parent().map(|d| d.join("models").join("all-MiniLM-L6-v2")));
+        match beside_exe {
+            Some(dir) if dir.join("config.json").is_file() => dir,
+            _ => clausal::bundled_model_dir(),
+        }
+    }
+
+    /// Loads the embedder these arguments describe.
+    pub fn load(&self) -> anyhow::Result<BertEmbedder> {
+        let mut builder = BertEmbedderBuilder::new(self.model_dir());
+        builder.device(self.device);
+        if let Some(max_windows) = self.split_long {
+            builder.overflow(Overflow::SplitAverage { max_windows, overlap: 32 });
+        }
+        Ok(builder.build()?)
+    }
+}
+
+fn parse_device(s: &str) -> Result<DeviceChoice, String> {
+    s.parse().map_err(|e: clausal::Error| e.to_string())
+}
+
+#[derive(Args, Debug)]
+pub struct EmbedArgs {
+    /// A file with one text per line; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Lines embedded per call (output is written after each).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk: u32,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+}

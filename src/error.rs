@@ -1,0 +1,179 @@
+//! The crate's one error type.
+//!
+//! Every fallible function in the library returns [`Error`], an opaque wrapper around an
+//! [`ErrorKind`]. The kind is `#[non_exhaustive]`, so new failure modes can be added without
+//! breaking callers. Each error also knows whose fault it is ([`Fault`]): a caller passing bad
+//! arguments, a malformed document, the environment (I/O, devices), or a bug in clausal. The CLI
+//! picks its exit code and its wording from the fault.
+
+use std::fmt;
+use std::path::{Path, PathBuf};
+
+/// A `Result` whose error defaults to [`Error`].
+pub type Result<T, E = Error> = std::result::Result<T, E>;
+
+/// An error from clausal.
+///
+/// Inspect it with [`Error::kind`] or take it apart with [`Error::into_kind`]; ask
+/// [`Error::fault`] who should act on it.
+pub struct Error(Box<ErrorKind>);
+
+/// Who caused an error, and so who can fix it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum Fault {
+    /// The caller: an invalid argument, option or configuration.
+    User,
+    /// The input: a malformed, hostile or unsupported document or model file.
+    Input,
+    /// The environment: I/O, devices, resources.
+    Runtime,
+    /// clausal itself. Please file a bug report.
+    Bug,
+}
+
+/// What went wrong.
+#[derive(Debug, thiserror::Error)]
+#[non_exhaustive]
+pub enum ErrorKind {
+    /// Reading or writing a file failed.
+    #[error("i/o error on {}: {source}", path.display())]
+    Io {
+        /// The file or directory.
+        path: PathBuf,
+        /// The underlying error.
+        source: std::io::Error,
+    },
+    /// An embedding model directory could not be loaded.
+    #[error("cannot load model from {}: {message}", path.display())]
+    ModelLoad {
+        /// The model directory or file.
+        path: PathBuf,
+        /// What is wrong with it.
+        message: String,
+    },
+    /// The tokenizer rejected a text.
+    #[error("tokenizer error: {0}")]
+    Tokenizer(String),
+    /// The model failed while computing embeddings.
+    #[error("inference error: {0}")]
+    Inference(String),
+    /// The requested compute device cannot be used.
+    #[error("device {device} is unavailable: {reason}")]
+    DeviceUnavailable {
+        /// The device asked for, e.g. `cuda:0`.
+        device: String,
+        /// Why it cannot be used.
+        reason: String,
+    },
+    /// An argument or option is invalid.
+    #[error("invalid argument: {0}")]
+    InvalidArgument(String),
+}
+
+impl Error {
+    /// The kind of this error.
+    pub fn kind(&self) -> &ErrorKind {
+        &self.0
+    }
+
+    /// Unwraps the kind of this error.
+    pub fn into_kind(self) -> ErrorKind {
+        *self.0
+    }
+
+    /// Who caused this error.
+    pub fn fault(&self) -> Fault {
+        match *self.0 {
+            ErrorKind::Io { .. } | ErrorKind::DeviceUnavailable { .. } => Fault::Runtime,
+            ErrorKind::ModelLoad { .. } | ErrorKind::Tokenizer(_) => Fault::Input,
+            ErrorKind::InvalidArgument(_) => Fault::User,
+            ErrorKind::Inference(_) => Fault::Bug,
+        }
+    }
+
+    pub(crate) fn io(path: impl AsRef<Path>, source: std::io::Error) -> Error {
+        Error::from(ErrorKind::Io { path: path.as_ref().to_path_buf(), source })
+    }
+
+    pub(crate) fn model_load(path: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::ModelLoad {
+            path: path.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn tokenizer(message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::Tokenizer(message.to_string()))
+    }
+
+    pub(crate) fn inference(source: candle_core::Error) -> Error {
+        Error::from(ErrorKind::Inference(source.to_string()))
+    }
+
+    pub(crate) fn device_unavailable(
+        device: impl fmt::Display,
+        reason: impl fmt::Display,
+    ) -> Error {
+        Error::from(ErrorKind::DeviceUnavailable {
+            device: device.to_string(),
+            reason: reason.to_string(),
+        })
+    }
+
+    pub(crate) fn invalid_argument(message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::InvalidArgument(message.to_string()))
+    }
+}
+
+impl From<ErrorKind> for Error {
+    fn from(kind: ErrorKind) -> Error {
+        Error(Box::new(kind))
+    }
+}
+
+impl fmt::Debug for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Debug::fmt(&self.0, f)
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        fmt::Display::fmt(&self.0, f)?;
+        if self.fault() == Fault::Bug {
+            f.write_str(" (this is a bug in clausal; please file a bug report)")?;
+        }
+        Ok(())
+    }
+}
+
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        std::error::Error::source(&*self.0)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn error_is_small_and_thread_safe() {
+        fn assert_send_sync<T: Send + Sync + 'static>() {}
+        assert_send_sync::<Error>();
+        assert_eq!(std::mem::size_of::<Error>(), std::mem::size_of::<usize>());
+    }
+
+    #[test]
+    fn faults_and_messages() {
+        let e = Error::device_unavailable("cuda:0", "built without the `cuda` feature");
+        assert_eq!(e.fault(), Fault::Runtime);
+        assert_eq!(e.to_string(), "device cuda:0 is unavailable: built without the `cuda` feature");
+        let e = Error::invalid_argument("batch size must be at least 1");
+        assert_eq!(e.fault(), Fault::User);
+        let e = Error::inference(candle_core::Error::Msg("shape mismatch".into()));
+        assert_eq!(e.fault(), Fault::Bug);
+        assert!(e.to_string().ends_with("please file a bug report)"));
+    }
+}

@@ -1,0 +1,76 @@
+//! clausal: an embedded engine for understanding a contract archive.
+//!
+//! clausal ingests contracts and emails, splits them into clauses, types the clauses, extracts
+//! their facts, and indexes everything for hybrid keyword and semantic search, risk flags and
+//! legal review. It runs offline on one machine: the embedding model ships with the crate.
+//!
+//! This release holds the foundation: the error type and the local sentence embedder. The other
+//! stages of the pipeline below are being built in that order.
+//!
+//! # Quick start
+//!
+//! ```
+//! use clausal::{BertEmbedder, Embedder};
+//!
+//! let embedder = BertEmbedder::from_dir(clausal::bundled_model_dir())?;
+//! let v = embedder.embed(&[
+//!     "Neither party is liable for delays caused by epidemics or pandemics.",
+//!     "Force majeure includes outbreaks of contagious disease.",
+//!     "This Agreement is governed by the laws of the State of New York.",
+//! ])?;
+//! let cosine = |a: &[f32], b: &[f32]| a.iter().zip(b).map(|(x, y)| x * y).sum::<f32>();
+//! assert!(cosine(&v[0], &v[1]) > cosine(&v[0], &v[2]));
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
+//! # Core concepts
+//!
+//! - An [`Embedder`] maps texts to unit-length vectors; [`BertEmbedder`] runs a
+//!   sentence-transformers model with candle, on the device a [`DeviceChoice`] names.
+//! - [`ModelInfo`] identifies the model (name, dimension, weights checksum) so that vectors made
+//!   by different models are never mixed.
+//! - Every fallible call returns [`Result`], whose [`Error`] tells its [`ErrorKind`] and whose
+//!   fault it is ([`Fault`]).
+//!
+//! # Pipeline
+//!
+//! ```text
+//! source file -> extract -> Document -> segment -> Clause[] -> classify + facts -> embed -> index
+//!                                                        search -> risk flags -> review store
+//! ```
+//!
+//! Each stage is a module that uses only the stages before it. Present today: `embed`.
+//!
+//! # Untrusted input
+//!
+//! Text reaching the embedder can be anything: empty, enormous, or spelling out the model's
+//! special tokens. None of it makes embedding fail or run unbounded: texts are cut to
+//! [`BertEmbedderBuilder::max_text_bytes`] before tokenization and to the model's sequence limit
+//! after it ([`Overflow`]).
+//!
+//! # Crate features
+//!
+//! - `cli` (default): the `clausal` command-line program.
+//! - `cuda`: run the embedding model on an NVIDIA GPU with candle's CUDA backend.
+//! - `metal`: run it on an Apple GPU with candle's Metal backend.
+//! - `mkl` / `accelerate`: faster CPU matrix products through Intel MKL / Apple Accelerate.
+//!
+//! Without `cuda` or `metal` the API is unchanged, and asking for that device returns
+//! [`ErrorKind::DeviceUnavailable`].
+
+#![doc(test(attr(deny(warnings))))]
+
+mod embed;
+mod error;
+pub mod eval;
+
+pub use embed::{
+    bundled_model_dir, BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo,
+    Overflow,
+};
+pub use error::{Error, ErrorKind, Fault, Result};
+
+/// The README's examples, compiled and run as doctests.
+#[cfg(doctest)]
+#[doc = include_str!("../README.md")]
+pub struct ReadmeDoctests;

@@ -1,0 +1,93 @@
+//! The `clausal` binary, run as a user would.
+
+use std::io::Write;
+use std::process::{Command, Stdio};
+
+use clausal::Embedder;
+
+use crate::util::{cosine, embedder};
+
+fn clausal() -> Command {
+    Command::new(env!("CARGO_BIN_EXE_clausal"))
+}
+
+#[test]
+fn embed_reads_lines_and_writes_json_lines() {
+    let mut child = clausal()
+        .arg("embed")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let input = "Governing law is New York.\r\n\nThe Supplier shall indemnify the Customer.\n";
+    child.stdin.take().unwrap().write_all(input.as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3);
+    assert_eq!(lines[0]["text"], "Governing law is New York.");
+    assert_eq!(lines[1]["text"], "");
+    let v: Vec<f32> = serde_json::from_value(lines[2]["embedding"].clone()).unwrap();
+    let expected = embedder().embed(&["The Supplier shall indemnify the Customer."]).unwrap();
+    assert!(cosine(&v, &expected[0]) > 0.999_999);
+}
+
+#[test]
+fn embed_reads_a_file_in_chunks() {
+    let path = std::env::temp_dir().join(format!("clausal-cli-{}.txt", std::process::id()));
+    std::fs::write(&path, "one\ntwo\nthree\n").unwrap();
+    let out = clausal().args(["embed", "--chunk", "2"]).arg(&path).output().unwrap();
+    std::fs::remove_file(&path).unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let texts: Vec<String> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| {
+            serde_json::from_str::<serde_json::Value>(l).unwrap()["text"]
+                .as_str()
+                .unwrap()
+                .to_owned()
+        })
+        .collect();
+    assert_eq!(texts, ["one", "two", "three"]);
+}
+
+#[test]
+fn errors_exit_with_2_and_a_message() {
+    let out = clausal().args(["embed", "/nonexistent/input.txt"]).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("cannot open /nonexistent/input.txt"), "{stderr}");
+
+    let out =
+        clausal().args(["embed", "--device", "cuda:0"]).stdin(Stdio::null()).output().unwrap();
+    if cfg!(not(feature = "cuda")) {
+        assert_eq!(out.status.code(), Some(2));
+        let stderr = String::from_utf8_lossy(&out.stderr);
+        assert!(stderr.contains("`cuda` feature"), "{stderr}");
+    }
+
+    let out = clausal()
+        .args(["embed", "--model", "/nonexistent/model"])
+        .stdin(Stdio::null())
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn demo_runs() {
+    let out = clausal().arg("demo").output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let stdout = String::from_utf8(out.stdout).unwrap();
+    assert!(stdout.contains("all-MiniLM-L6-v2 (384 dimensions"), "{stdout}");
+    // The disease-outbreak question finds the force majeure clause that names epidemics first.
+    let after = stdout.split("epidemic or quarantine").nth(1).unwrap();
+    let first = after.lines().nth(1).unwrap();
+    assert!(first.contains("MSA 14.2 Force Majeure"), "{stdout}");
+}
