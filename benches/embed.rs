@@ -13,7 +13,7 @@
 use std::path::{Path, PathBuf};
 
 use clausal::{BertEmbedder, Embedder};
-use criterion::{criterion_group, criterion_main, Criterion, Throughput};
+use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn cuad_txt_dir() -> PathBuf {
     std::env::var_os("CLAUSAL_CUAD_TXT")

@@ -69,6 +69,40 @@ pub enum ErrorKind {
     /// An argument or option is invalid.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
+    /// A document exceeded one of the extraction [`Limits`](crate::Limits).
+    #[error("{source_name}: limit {limit} exceeded ({actual} > {max})")]
+    LimitExceeded {
+        /// The document: a path, or a path with `#attachment-N`.
+        source_name: String,
+        /// The field of [`Limits`](crate::Limits) that was exceeded, e.g. `max_part_bytes`.
+        limit: &'static str,
+        /// The limit.
+        max: u64,
+        /// What the document needed, as far as it was read.
+        actual: u64,
+    },
+    /// A document is encrypted and cannot be opened with an empty password.
+    #[error("{source_name}: encrypted, and the empty password does not open it")]
+    Encrypted {
+        /// The document.
+        source_name: String,
+    },
+    /// A document is not well-formed.
+    #[error("{source_name}: malformed document: {message}")]
+    MalformedDocument {
+        /// The document.
+        source_name: String,
+        /// What is wrong, and where.
+        message: String,
+    },
+    /// A document's format, or a feature it uses, is not supported.
+    #[error("{source_name}: unsupported: {message}")]
+    UnsupportedFormat {
+        /// The document.
+        source_name: String,
+        /// What is not supported.
+        message: String,
+    },
 }
 
 impl Error {
@@ -86,7 +120,12 @@ impl Error {
     pub fn fault(&self) -> Fault {
         match *self.0 {
             ErrorKind::Io { .. } | ErrorKind::DeviceUnavailable { .. } => Fault::Runtime,
-            ErrorKind::ModelLoad { .. } | ErrorKind::Tokenizer(_) => Fault::Input,
+            ErrorKind::ModelLoad { .. }
+            | ErrorKind::Tokenizer(_)
+            | ErrorKind::LimitExceeded { .. }
+            | ErrorKind::Encrypted { .. }
+            | ErrorKind::MalformedDocument { .. }
+            | ErrorKind::UnsupportedFormat { .. } => Fault::Input,
             ErrorKind::InvalidArgument(_) => Fault::User,
             ErrorKind::Inference(_) => Fault::Bug,
         }
@@ -118,6 +157,31 @@ impl Error {
         Error::from(ErrorKind::DeviceUnavailable {
             device: device.to_string(),
             reason: reason.to_string(),
+        })
+    }
+
+    pub(crate) fn limit(source: &str, limit: &'static str, max: u64, actual: u64) -> Error {
+        Error::from(ErrorKind::LimitExceeded { source_name: source.to_owned(), limit, max, actual })
+    }
+
+    pub(crate) fn unsupported(source: &str, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::UnsupportedFormat {
+            source_name: source.to_owned(),
+            message: message.to_string(),
+        })
+    }
+
+    /// Maps a format extractor's error to the crate's, naming the document.
+    pub(crate) fn from_extract(source: &str, e: crate::extract::draft::ExtractError) -> Error {
+        use crate::extract::draft::ExtractError as E;
+        let source_name = source.to_owned();
+        Error::from(match e {
+            E::Limit { limit, max, actual } => {
+                ErrorKind::LimitExceeded { source_name, limit, max, actual }
+            }
+            E::Encrypted => ErrorKind::Encrypted { source_name },
+            E::Malformed(message) => ErrorKind::MalformedDocument { source_name, message },
+            E::Unsupported(message) => ErrorKind::UnsupportedFormat { source_name, message },
         })
     }
 

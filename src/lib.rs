@@ -63,12 +63,17 @@
 mod embed;
 mod error;
 pub mod eval;
+mod extract;
 
 pub use embed::{
-    bundled_model_dir, BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo,
-    Overflow,
+    BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo, Overflow,
+    bundled_model_dir,
 };
 pub use error::{Error, ErrorKind, Fault, Result};
+pub use extract::{
+    Block, BlockKind, DocId, DocKind, Document, ExtractOptions, Limits, PageInfo, Span, extract,
+    extract_bytes,
+};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

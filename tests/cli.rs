@@ -91,3 +91,28 @@ fn demo_runs() {
     let first = after.lines().nth(1).unwrap();
     assert!(first.contains("MSA 14.2 Force Majeure"), "{stdout}");
 }
+
+#[test]
+fn extract_json_lines_and_per_file_errors() {
+    let dir = crate::extract::TempDir::new("cli-extract");
+    let good = dir.write("notice.txt", b"Notice of termination.\n\nEffective 1 May 2026.\n");
+    let bad = dir.write("blob.bin", &[0u8, 1, 2, 3, 0, 0, 7]);
+    let out = clausal().args(["extract", "--json"]).arg(&bad).arg(&good).output().unwrap();
+    // One file failed: exit 2, but the batch went on.
+    assert_eq!(out.status.code(), Some(2));
+    let lines: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 2);
+    assert_eq!(lines[0]["cause"], "unsupported");
+    assert!(lines[0]["error"].as_str().unwrap().contains("blob.bin"));
+    let doc = &lines[1];
+    assert_eq!(doc["kind"], "text");
+    assert_eq!(doc["text"], "Notice of termination.\n\nEffective 1 May 2026.");
+    assert_eq!(doc["parent"], serde_json::Value::Null);
+    assert_eq!(doc["id"].as_str().unwrap().len(), 16);
+    assert!(doc["pages"].is_array() && doc["metadata"].is_object());
+    assert!(doc["source"].as_str().unwrap().ends_with("notice.txt"));
+}

@@ -2,4 +2,5 @@
 
 mod cli;
 mod embed;
+mod extract;
 mod util;

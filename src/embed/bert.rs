@@ -14,10 +14,10 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokenizers::Tokenizer;
 
+use super::Embedder;
 use super::batch::{self, Sequence};
 use super::device::DeviceChoice;
 use super::pooling::{self, Pooling};
-use super::Embedder;
 use crate::error::Error;
 
 /// What to do with a text longer than the model's maximum sequence length.

@@ -9,6 +9,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod extraction;
+pub mod textsim;
+
+pub use extraction::{
+    ExtractionReport, RobustnessReport, extraction, outcome_name, peak_rss_bytes, robustness,
+};
+
 use crate::embed::Embedder;
 use crate::error::Error;
 

@@ -22,6 +22,8 @@ pub enum Command {
     Embed(EmbedArgs),
     /// Show what clausal does on a bundled sample.
     Demo(DemoArgs),
+    /// Extract the documents in files (PDF, DOCX, EML, mbox, MSG, text) and print them.
+    Extract(ExtractArgs),
     /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -31,6 +33,42 @@ pub enum Command {
 pub enum EvalCommand {
     /// Compare embeddings with reference vectors (e.g. from PyTorch sentence-transformers).
     Parity(ParityArgs),
+    /// PDF text fidelity and speed against reference texts (a folder with pdf/ and txt/).
+    Extraction(ExtractionArgs),
+    /// Extract every file of a folder tree in one process; tally outcomes and peak memory.
+    Robustness(RobustnessArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractionArgs {
+    /// A folder laid out like CUAD: pdf/STEM.pdf and txt/STEM.txt.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Score about this many files, evenly spread, instead of all.
+    #[arg(long, value_name = "N")]
+    pub sample: Option<usize>,
+    /// The lowest acceptable mean bag-of-words F1.
+    #[arg(long, default_value_t = 0.995)]
+    pub min_f1: f64,
+    /// The lowest acceptable mean sequence ratio.
+    #[arg(long, default_value_t = 0.98)]
+    pub min_seq_ratio: f64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RobustnessArgs {
+    /// The folder tree to extract.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The most peak resident memory allowed, MiB.
+    #[arg(long, default_value_t = 1024)]
+    pub max_rss_mib: u64,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -107,6 +145,23 @@ pub struct EmbedArgs {
     pub chunk: u32,
     #[command(flatten)]
     pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// Files to extract.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per document per line (and one per failed file, with "error").
+    #[arg(long)]
+    pub json: bool,
+    /// Keep PDF page furniture (running headers, footers, page numbers) in place in the text,
+    /// as pdftotext does.
+    #[arg(long)]
+    pub all_text: bool,
+    /// For DOCX with tracked changes, the original text instead of the changes accepted.
+    #[arg(long)]
+    pub original: bool,
 }
 
 #[derive(Args, Debug)]

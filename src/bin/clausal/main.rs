@@ -16,13 +16,15 @@ fn main() -> ExitCode {
     let cli = Cli::parse();
     init_tracing(cli.verbose);
     let result = match cli.command {
-        Command::Embed(args) => cmd::embed::run(args).map(|()| true),
-        Command::Demo(args) => cmd::demo::run(args).map(|()| true),
+        Command::Embed(args) => cmd::embed::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Demo(args) => cmd::demo::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Extract(args) => cmd::extract::run(args),
         Command::Eval(EvalCommand::Parity(args)) => cmd::eval::parity(args),
+        Command::Eval(EvalCommand::Extraction(args)) => cmd::eval::extraction(args),
+        Command::Eval(EvalCommand::Robustness(args)) => cmd::eval::robustness(args),
     };
     match result {
-        Ok(true) => ExitCode::SUCCESS,
-        Ok(false) => ExitCode::from(1),
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = io::stdout().flush();

@@ -10,14 +10,38 @@ use clausal::Embedder;
 use crate::args::DemoArgs;
 
 const CLAUSES: &[(&str, &str)] = &[
-    ("MSA 14.2 Force Majeure", "Neither Party shall be liable for any failure or delay in performance caused by events beyond its reasonable control, including fire, flood, earthquake, war, terrorism, epidemic, pandemic or quarantine restrictions imposed by a governmental authority."),
-    ("Supply 9 Force Majeure", "A party is excused from performance to the extent prevented by acts of God, strikes, lockouts, riots, acts of war, fire or explosion, provided it gives prompt written notice to the other party."),
-    ("MSA 11 Limitation of Liability", "In no event shall either party's aggregate liability arising out of this Agreement exceed the fees paid by Customer in the twelve (12) months preceding the claim."),
-    ("MSA 12 Indemnification", "Supplier shall defend, indemnify and hold harmless Customer from any third-party claim alleging that the Services infringe any patent, copyright or trade secret."),
-    ("NDA 3 Confidentiality", "The Receiving Party shall hold the Disclosing Party's Confidential Information in strict confidence and use it solely to evaluate the proposed transaction."),
-    ("MSA 2.3 Renewal", "This Agreement shall renew automatically for successive one-year terms unless either party gives notice of non-renewal at least ninety (90) days before the end of the then-current term."),
-    ("MSA 18 Governing Law", "This Agreement is governed by the laws of the State of Delaware, without regard to its conflict of laws principles."),
-    ("DPA 4 Data Protection", "The Processor shall process Personal Data only on documented instructions from the Controller and shall implement appropriate technical and organisational measures."),
+    (
+        "MSA 14.2 Force Majeure",
+        "Neither Party shall be liable for any failure or delay in performance caused by events beyond its reasonable control, including fire, flood, earthquake, war, terrorism, epidemic, pandemic or quarantine restrictions imposed by a governmental authority.",
+    ),
+    (
+        "Supply 9 Force Majeure",
+        "A party is excused from performance to the extent prevented by acts of God, strikes, lockouts, riots, acts of war, fire or explosion, provided it gives prompt written notice to the other party.",
+    ),
+    (
+        "MSA 11 Limitation of Liability",
+        "In no event shall either party's aggregate liability arising out of this Agreement exceed the fees paid by Customer in the twelve (12) months preceding the claim.",
+    ),
+    (
+        "MSA 12 Indemnification",
+        "Supplier shall defend, indemnify and hold harmless Customer from any third-party claim alleging that the Services infringe any patent, copyright or trade secret.",
+    ),
+    (
+        "NDA 3 Confidentiality",
+        "The Receiving Party shall hold the Disclosing Party's Confidential Information in strict confidence and use it solely to evaluate the proposed transaction.",
+    ),
+    (
+        "MSA 2.3 Renewal",
+        "This Agreement shall renew automatically for successive one-year terms unless either party gives notice of non-renewal at least ninety (90) days before the end of the then-current term.",
+    ),
+    (
+        "MSA 18 Governing Law",
+        "This Agreement is governed by the laws of the State of Delaware, without regard to its conflict of laws principles.",
+    ),
+    (
+        "DPA 4 Data Protection",
+        "The Processor shall process Personal Data only on documented instructions from the Controller and shall implement appropriate technical and organisational measures.",
+    ),
 ];
 
 const QUESTIONS: &[&str] = &[

@@ -1,8 +1,10 @@
-//! `clausal eval ...`: print quality figures; `Ok(false)` when one is below its threshold.
+//! `clausal eval ...`: print quality figures; exit 1 when one is below its threshold.
 
-use crate::args::ParityArgs;
+use std::process::ExitCode;
 
-pub fn parity(args: ParityArgs) -> anyhow::Result<bool> {
+use crate::args::{ExtractionArgs, ParityArgs, RobustnessArgs};
+
+pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
     let report = clausal::eval::parity(&embedder, &args.reference)?;
     let pass = report.min_cosine >= args.min_cosine;
@@ -20,5 +22,77 @@ pub fn parity(args: ParityArgs) -> anyhow::Result<bool> {
         println!("  throughput       {:.1} sentences/s", report.sentences_per_second);
         println!("  {}", if pass { "PASS" } else { "FAIL" });
     }
-    Ok(pass)
+    Ok(verdict(pass))
+}
+
+/// Exit 0 when every figure holds, 1 when one is below its threshold.
+fn verdict(pass: bool) -> ExitCode {
+    if pass { ExitCode::SUCCESS } else { ExitCode::from(1) }
+}
+
+pub fn extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
+    let report = clausal::eval::extraction(&args.data, args.sample)?;
+    let pass = report.mean_f1 >= args.min_f1 && report.mean_seq_ratio >= args.min_seq_ratio;
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!("extraction fidelity on {}", args.data.display());
+        println!(
+            "  documents        {} ({} failed), {} pages",
+            report.documents, report.failed, report.pages
+        );
+        println!("  mean F1          {:.4} (threshold {})", report.mean_f1, args.min_f1);
+        println!(
+            "  mean seq ratio   {:.4} (threshold {})",
+            report.mean_seq_ratio, args.min_seq_ratio
+        );
+        println!(
+            "  speed            {:.1} pages per CPU-second ({:.1} s wall)",
+            report.pages_per_cpu_second, report.extract_wall_seconds
+        );
+        println!("  worst:");
+        for (name, f1, ratio) in &report.worst {
+            println!("    {f1:.4} {ratio:.4}  {name}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn robustness(args: RobustnessArgs) -> anyhow::Result<ExitCode> {
+    let report = clausal::eval::robustness(&args.data)?;
+    let rss_ok = report.peak_rss_bytes.is_none_or(|b| b <= args.max_rss_mib << 20);
+    let pass = report.panics.is_empty() && rss_ok;
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!(
+            "robustness on {}: {} files, {} documents",
+            args.data.display(),
+            report.files,
+            report.documents
+        );
+        for (outcome, n) in &report.outcomes {
+            println!("  {n:6}  {outcome}");
+        }
+        if let Some((file, seconds)) = &report.slowest {
+            println!("  slowest file     {seconds:.2} s  {file}");
+        }
+        if let Some(bytes) = report.peak_rss_bytes {
+            println!(
+                "  peak RSS         {:.0} MiB (limit {} MiB)",
+                bytes as f64 / 1048576.0,
+                args.max_rss_mib
+            );
+        }
+        for file in &report.panics {
+            println!("  PANIC            {file}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
 }

@@ -3,3 +3,4 @@
 pub mod demo;
 pub mod embed;
 pub mod eval;
+pub mod extract;
