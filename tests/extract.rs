@@ -192,3 +192,75 @@ fn nested_containers_are_bounded() {
         "{err}"
     );
 }
+
+/// A PDF with a running header and page numbers on every page and one body line per page.
+fn pdf_bytes(body: &[&str]) -> Vec<u8> {
+    use lopdf::{Document, Object, Stream, dictionary};
+    let mut doc = Document::with_version("1.5");
+    let pages_id = doc.new_object_id();
+    let font = doc.add_object(dictionary! {
+        "Type" => "Font", "Subtype" => "Type1", "BaseFont" => "Helvetica", "Encoding" => "WinAnsiEncoding",
+    });
+    let resources = doc.add_object(dictionary! { "Font" => dictionary! { "F1" => font } });
+    let mut kids = Vec::new();
+    for (n, line) in body.iter().enumerate() {
+        let content = format!(
+            "BT /F1 9 Tf 72 760 Td (ACME CORP - MASTER SERVICES AGREEMENT) Tj ET \
+             BT /F1 12 Tf 72 600 Td ({line}) Tj ET BT /F1 9 Tf 300 40 Td ({}) Tj ET",
+            n + 1
+        );
+        let content = doc.add_object(Stream::new(lopdf::Dictionary::new(), content.into_bytes()));
+        kids.push(Object::Reference(doc.add_object(
+            dictionary! { "Type" => "Page", "Parent" => pages_id, "Contents" => content },
+        )));
+    }
+    let count = kids.len() as i64;
+    doc.objects.insert(
+        pages_id,
+        Object::Dictionary(dictionary! {
+            "Type" => "Pages", "Kids" => kids, "Count" => count, "Resources" => resources,
+            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
+        }),
+    );
+    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
+    doc.trailer.set("Root", catalog);
+    let mut out = Vec::new();
+    doc.save_to(&mut out).unwrap();
+    out
+}
+
+#[test]
+fn pdf_pages_furniture_and_all_text() {
+    let dir = TempDir::new("extract-pdf");
+    let lines = [
+        "1. Definitions apply.",
+        "14.2 Force Majeure covers epidemics.",
+        "15. Notices in writing.",
+    ];
+    // The extension lies: the format is found by content.
+    let path = dir.write("contract.bin", &pdf_bytes(&lines));
+    let docs = clausal::extract(&path, &ExtractOptions::default()).unwrap();
+    let doc = &docs[0];
+    assert_eq!(doc.kind, DocKind::Pdf);
+    assert_eq!(doc.pages.len(), 3);
+    assert!(doc.pages.iter().all(|p| !p.needs_ocr));
+    assert_eq!(doc.text, lines.join("\n\n"));
+    assert_eq!(doc.blocks[1].span.page, Some(2));
+    assert_eq!(&doc.text[doc.blocks[1].span.byte_start..doc.blocks[1].span.byte_end], lines[1]);
+    assert!(
+        doc.metadata["furniture"].contains(&"ACME CORP - MASTER SERVICES AGREEMENT".to_owned())
+    );
+
+    let all = ExtractOptions { keep_furniture: true, ..Default::default() };
+    let doc = &clausal::extract(&path, &all).unwrap()[0];
+    assert!(doc.text.starts_with("ACME CORP - MASTER SERVICES AGREEMENT\n\n1. Definitions apply."));
+    assert_eq!(doc.blocks.iter().filter(|b| b.kind == BlockKind::Furniture).count(), 6);
+
+    // Truncated and garbage PDFs are typed errors, never panics.
+    let pdf = pdf_bytes(&lines);
+    for cut in [10, pdf.len() / 3, pdf.len() / 2] {
+        if let Err(e) = clausal::extract_bytes(&pdf[..cut], "cut.pdf", &ExtractOptions::default()) {
+            assert_eq!(e.fault(), Fault::Input, "{e}");
+        }
+    }
+}

@@ -48,7 +48,10 @@ pub fn extraction(dir: &Path, sample: Option<usize>) -> crate::Result<Extraction
     let mut pairs = Vec::new();
     for path in list_files(&pdf_dir)? {
         let Some(stem) = path.file_stem() else { continue };
-        let reference = txt_dir.join(stem).with_extension("txt");
+        // Not `with_extension`: stems such as "ACME INC. - MSA" contain dots.
+        let mut name = stem.to_os_string();
+        name.push(".txt");
+        let reference = txt_dir.join(name);
         if path.extension().is_some_and(|e| e.eq_ignore_ascii_case("pdf")) && reference.is_file() {
             pairs.push((path, reference));
         }

@@ -27,6 +27,8 @@ mod docx;
 pub(crate) mod draft;
 #[cfg(feature = "email")]
 mod email;
+#[cfg(feature = "pdf")]
+mod pdf;
 mod text;
 
 use std::collections::BTreeMap;
@@ -200,9 +202,9 @@ pub struct Document {
     pub warnings: Vec<String>,
 }
 
-/// Options for [`extract`].
+/// Options for [`extract`], used as `ExtractOptions { keep_furniture: true,
+/// ..Default::default() }`. Always write the `..Default::default()`: fields may be added.
 #[derive(Clone, Debug, Default)]
-#[non_exhaustive]
 pub struct ExtractOptions {
     /// What one document may cost.
     pub limits: Limits,
@@ -390,6 +392,8 @@ impl Job<'_> {
         let (kind, draft) = match *format {
             Format::Text => (DocKind::Text, text::extract(bytes, false, budget)),
             Format::Markdown => (DocKind::Markdown, text::extract(bytes, true, budget)),
+            #[cfg(feature = "pdf")]
+            Format::Pdf => (DocKind::Pdf, pdf::extract(bytes, budget)),
             #[cfg(feature = "docx")]
             Format::Docx => {
                 let options = docx::DocxOptions { original: self.options.original_revisions };

@@ -35,9 +35,11 @@ fn main() -> ExitCode {
 }
 
 fn init_tracing(verbose: u8) {
+    // Third-party parsers narrate their repairs of damaged files; clausal reports what matters
+    // per document, so their chatter is shown only from -vv on.
     let default = match verbose {
-        0 => "warn",
-        1 => "info",
+        0 => "warn,lopdf=off",
+        1 => "info,lopdf=off",
         2 => "debug",
         _ => "trace",
     };
