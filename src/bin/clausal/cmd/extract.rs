@@ -9,9 +9,11 @@ use serde_json::json;
 use crate::args::ExtractArgs;
 
 pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
-    let mut options = ExtractOptions::default();
-    options.keep_furniture = args.all_text;
-    options.original_revisions = args.original;
+    let options = ExtractOptions {
+        keep_furniture: args.all_text,
+        original_revisions: args.original,
+        ..Default::default()
+    };
     let mut out = BufWriter::new(io::stdout().lock());
     let mut failed = 0usize;
     for path in &args.files {
