@@ -4,8 +4,8 @@
 //! their facts, and indexes everything for hybrid keyword and semantic search, risk flags and
 //! legal review. It runs offline on one machine: the embedding model ships with the crate.
 //!
-//! This release holds the foundation: the error type and the local sentence embedder. The other
-//! stages of the pipeline below are being built in that order.
+//! Present today: extraction of documents from files, and the local sentence embedder. The
+//! other stages of the pipeline below are being built in that order.
 //!
 //! # Quick start
 //!
@@ -23,8 +23,27 @@
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
 //!
+//! Extracting a file:
+//!
+//! ```
+//! # let dir = std::env::temp_dir().join(format!("clausal-doc-{}", std::process::id()));
+//! # std::fs::create_dir_all(&dir)?;
+//! # let path = dir.join("notice.txt");
+//! # std::fs::write(&path, "Notice of non-renewal.\n\nThe Agreement ends on 30 June 2026.")?;
+//! use clausal::{ExtractOptions, extract};
+//!
+//! let docs = extract(&path, &ExtractOptions::default())?;
+//! assert_eq!(docs[0].blocks.len(), 2);
+//! assert!(docs[0].text.ends_with("30 June 2026."));
+//! # std::fs::remove_dir_all(&dir)?;
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+//!
 //! # Core concepts
 //!
+//! - [`extract()`] turns a file into [`Document`]s: text in reading order as [`Block`]s with
+//!   [`Span`]s (byte range, page), metadata, and child documents for attachments, within
+//!   [`Limits`].
 //! - An [`Embedder`] maps texts to unit-length vectors; [`BertEmbedder`] runs a
 //!   sentence-transformers model with candle, on the device a [`DeviceChoice`] names.
 //! - [`ModelInfo`] identifies the model (name, dimension, weights checksum) so that vectors made
@@ -39,17 +58,24 @@
 //!                                                        search -> risk flags -> review store
 //! ```
 //!
-//! Each stage is a module that uses only the stages before it. Present today: `embed`.
+//! Each stage is a module that uses only the stages before it. Present today: `extract` and
+//! `embed`.
 //!
 //! # Untrusted input
 //!
-//! Text reaching the embedder can be anything: empty, enormous, or spelling out the model's
+//! Documents are hostile until proven otherwise. Extraction checks every [`Limits`] bound on
+//! sizes actually read, before a third-party parser sees the input, and turns every failure into
+//! a per-document error ([`ErrorKind::LimitExceeded`], [`ErrorKind::Encrypted`],
+//! [`ErrorKind::MalformedDocument`], [`ErrorKind::UnsupportedFormat`]); nothing a document
+//! contains can panic. Text reaching the embedder can be anything: empty, enormous, or spelling out the model's
 //! special tokens. None of it makes embedding fail or run unbounded: texts are cut to
 //! [`BertEmbedderBuilder::max_text_bytes`] before tokenization and to the model's sequence limit
 //! after it ([`Overflow`]).
 //!
 //! # Crate features
 //!
+//! - `pdf`, `docx`, `email` (default): the extractors for those formats. Without one, files of
+//!   that format give [`ErrorKind::UnsupportedFormat`].
 //! - `cli` (default): the `clausal` command-line program.
 //! - `cuda`: run the embedding model on an NVIDIA GPU with candle's CUDA backend.
 //! - `metal`: run it on an Apple GPU with candle's Metal backend.
