@@ -191,3 +191,32 @@ fn cuda_matches_cpu() {
         assert!(cosine(expected, got) >= 0.9995);
     }
 }
+
+/// The same model stored as f32 safetensors gives the same vectors: weights are computed in f32
+/// either way, and f16 -> f32 is exact.
+#[test]
+fn f32_weights_load_and_agree() {
+    use candle_core::{DType, Device};
+    let bundled = clausal::bundled_model_dir();
+    let dir = std::env::temp_dir().join(format!("clausal-f32-model-{}", std::process::id()));
+    std::fs::create_dir_all(dir.join("1_Pooling")).unwrap();
+    for f in ["config.json", "tokenizer.json", "sentence_bert_config.json", "1_Pooling/config.json"]
+    {
+        std::fs::copy(bundled.join(f), dir.join(f)).unwrap();
+    }
+    let tensors = candle_core::safetensors::load(bundled.join("model.safetensors"), &Device::Cpu)
+        .unwrap()
+        .into_iter()
+        .map(|(name, t)| match t.dtype() {
+            DType::F16 => (name, t.to_dtype(DType::F32).unwrap()),
+            _ => (name, t), // integer buffers such as position ids
+        })
+        .collect::<std::collections::HashMap<_, _>>();
+    candle_core::safetensors::save(&tensors, dir.join("model.safetensors")).unwrap();
+    let f32_model = BertEmbedderBuilder::new(&dir).build().unwrap();
+    std::fs::remove_dir_all(&dir).unwrap();
+    let texts = ["Force majeure includes epidemics.", "Payment is due in 30 days."];
+    assert_eq!(f32_model.embed(&texts).unwrap(), embedder().embed(&texts).unwrap());
+    assert_ne!(f32_model.model_info().weights_sha256, embedder().model_info().weights_sha256);
+    assert_eq!(f32_model.dim(), 384);
+}
