@@ -86,11 +86,14 @@
 
 #![doc(test(attr(deny(warnings))))]
 
+mod classify;
 mod embed;
 mod error;
 pub mod eval;
 mod extract;
+mod segment;
 
+pub use classify::facts;
 pub use embed::{
     BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo, Overflow,
     bundled_model_dir,
@@ -100,6 +103,7 @@ pub use extract::{
     Block, BlockKind, DocId, DocKind, Document, ExtractOptions, Limits, PageInfo, Span, extract,
     extract_bytes,
 };
+pub use segment::{Clause, ClauseRole, segment};
 
 /// The README's examples, compiled and run as doctests.
 #[cfg(doctest)]

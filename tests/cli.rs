@@ -116,3 +116,30 @@ fn extract_json_lines_and_per_file_errors() {
     assert!(doc["pages"].is_array() && doc["metadata"].is_object());
     assert!(doc["source"].as_str().unwrap().ends_with("notice.txt"));
 }
+
+#[test]
+fn clauses_prints_numbered_clauses_with_spans() {
+    let dir = crate::extract::TempDir::new("cli-clauses");
+    let contract = "MASTER SERVICES AGREEMENT\n\n1. DEFINITIONS\n\n1.1 \"Affiliate\" means any entity \
+                    controlling a party.\n\n2. FORCE MAJEURE\n\n2.1 Neither party is liable for \
+                    delay caused by epidemic or pandemic.\n\n2.2 The affected party shall give \
+                    notice within ten (10) days.\n";
+    let path = dir.write("msa.txt", contract.as_bytes());
+    let out = clausal().args(["clauses", "--json"]).arg(&path).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let clauses: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    let numbers: Vec<&str> = clauses.iter().filter_map(|c| c["number"].as_str()).collect();
+    assert_eq!(numbers, ["1.", "1.1", "2.", "2.1", "2.2"]);
+    let fm = clauses.iter().find(|c| c["number"] == "2.1").unwrap();
+    assert!(fm["text"].as_str().unwrap().contains("epidemic or pandemic"));
+    let parent = clauses.iter().find(|c| c["number"] == "2.").unwrap();
+    assert_eq!(fm["parent"], parent["ordinal"]);
+    assert_eq!(parent["heading"], "FORCE MAJEURE");
+    let span = fm["span"].clone();
+    let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+    assert_eq!(&contract[s..e], fm["text"].as_str().unwrap());
+}

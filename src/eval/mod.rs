@@ -10,11 +10,15 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 
 mod extraction;
+mod facts;
+mod segmentation;
 pub mod textsim;
 
 pub use extraction::{
     ExtractionReport, RobustnessReport, extraction, outcome_name, peak_rss_bytes, robustness,
 };
+pub use facts::{FactsReport, facts};
+pub use segmentation::{SegmentationReport, segmentation};
 
 use crate::embed::Embedder;
 use crate::error::Error;

@@ -31,6 +31,8 @@ mod email;
 mod pdf;
 mod text;
 
+pub(crate) use text::plain_blocks;
+
 use std::collections::BTreeMap;
 use std::fmt;
 use std::path::Path;
@@ -200,6 +202,31 @@ pub struct Document {
     pub pages: Vec<PageInfo>,
     /// What was dropped or degraded while extracting (unreadable fonts, failed attachments...).
     pub warnings: Vec<String>,
+}
+
+impl Document {
+    /// A document of `text` with the given blocks and no metadata (tests, evaluations).
+    pub(crate) fn from_blocks(id: DocId, text: String, blocks: Vec<Block>) -> Document {
+        Document {
+            id,
+            source: String::new(),
+            kind: DocKind::Text,
+            title: None,
+            metadata: BTreeMap::new(),
+            parent: None,
+            text,
+            blocks,
+            pages: Vec::new(),
+            warnings: Vec::new(),
+        }
+    }
+
+    /// A document of pdftotext-style text: blocks are runs of non-blank lines, and a form feed
+    /// starts a new page.
+    pub(crate) fn from_plain_text(id: DocId, text: String) -> Document {
+        let blocks = text::plain_blocks(&text);
+        Document::from_blocks(id, text, blocks)
+    }
 }
 
 /// Options for [`extract`], used as `ExtractOptions { keep_furniture: true,

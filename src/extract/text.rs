@@ -6,6 +6,7 @@
 //! Markdown, `#` lines are headings.
 
 use super::draft::{BlockKind, Budget, Draft, DraftBlock, ExtractError};
+use super::{Block, BlockKind as DocBlockKind, Span};
 
 /// Decodes text bytes to a string (see the module docs for the encoding rules).
 pub(crate) fn decode(bytes: &[u8]) -> String {
@@ -104,6 +105,58 @@ fn markdown_heading(line: &str) -> Option<&str> {
     }
     let text = rest.trim().trim_end_matches('#').trim();
     (!text.is_empty()).then_some(text)
+}
+
+/// Blocks of a plain text: runs of non-blank lines; a form feed starts a new page.
+pub(crate) fn plain_blocks(text: &str) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    let mut page: u32 = 1;
+    let mut cur: Option<(usize, usize, u32)> = None;
+    let mut pos = 0usize;
+    for line in text.split_inclusive('\n') {
+        let start = pos;
+        pos += line.len();
+        let body = line.trim_end_matches(['\n', '\r']);
+        let ff = body.matches('\x0c').count() as u32;
+        let blank = body.trim().trim_matches('\x0c').trim().is_empty();
+        if blank {
+            if let Some((s, e, p)) = cur.take() {
+                blocks.push(Block {
+                    kind: DocBlockKind::Paragraph,
+                    span: Span { byte_start: s, byte_end: e, page: Some(p) },
+                    label: None,
+                });
+            }
+            page = page.saturating_add(ff);
+            continue;
+        }
+        // skip a leading form feed on the line: it starts a new page
+        let lead = body.len() - body.trim_start_matches('\x0c').len();
+        if lead > 0 {
+            if let Some((s, e, p)) = cur.take() {
+                blocks.push(Block {
+                    kind: DocBlockKind::Paragraph,
+                    span: Span { byte_start: s, byte_end: e, page: Some(p) },
+                    label: None,
+                });
+            }
+            page = page.saturating_add(lead as u32);
+        }
+        let end = start + body.len();
+        match cur.as_mut() {
+            Some(c) => c.1 = end,
+            None => cur = Some((start + lead, end, page)),
+        }
+        page = page.saturating_add(ff.saturating_sub(lead as u32));
+    }
+    if let Some((s, e, p)) = cur.take() {
+        blocks.push(Block {
+            kind: DocBlockKind::Paragraph,
+            span: Span { byte_start: s, byte_end: e, page: Some(p) },
+            label: None,
+        });
+    }
+    blocks
 }
 
 #[cfg(test)]

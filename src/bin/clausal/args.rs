@@ -24,6 +24,8 @@ pub enum Command {
     Demo(DemoArgs),
     /// Extract the documents in files (PDF, DOCX, EML, mbox, MSG, text) and print them.
     Extract(ExtractArgs),
+    /// Cut the documents in files into clauses: number, heading, role, nesting, span, pages.
+    Clauses(ClausesArgs),
     /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
     #[command(subcommand)]
     Eval(EvalCommand),
@@ -37,6 +39,31 @@ pub enum EvalCommand {
     Extraction(ExtractionArgs),
     /// Extract every file of a folder tree in one process; tally outcomes and peak memory.
     Robustness(RobustnessArgs),
+    /// Contract facts (governing law, agreement date, renewal term and notice) against CUAD's
+    /// answers (a folder with master_clauses.csv and txt/).
+    Facts(FactsArgs),
+    /// Clause segmentation against CUAD's labelled spans (clauses.jsonl and txt/).
+    Segmentation(SegmentationArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct SegmentationArgs {
+    /// A folder laid out like CUAD: clauses.jsonl and txt/STEM.txt.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FactsArgs {
+    /// A folder laid out like CUAD: master_clauses.csv and txt/STEM.txt.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -162,6 +189,16 @@ pub struct ExtractArgs {
     /// For DOCX with tracked changes, the original text instead of the changes accepted.
     #[arg(long)]
     pub original: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ClausesArgs {
+    /// Files to segment.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per clause per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

@@ -22,6 +22,9 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Parity(args)) => cmd::eval::parity(args),
         Command::Eval(EvalCommand::Extraction(args)) => cmd::eval::extraction(args),
         Command::Eval(EvalCommand::Robustness(args)) => cmd::eval::robustness(args),
+        Command::Eval(EvalCommand::Facts(args)) => cmd::eval::facts(args),
+        Command::Eval(EvalCommand::Segmentation(args)) => cmd::eval::segmentation(args),
+        Command::Clauses(args) => cmd::clauses::run(args),
     };
     match result {
         Ok(code) => code,

@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use crate::args::{ExtractionArgs, ParityArgs, RobustnessArgs};
+use crate::args::{ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs, SegmentationArgs};
 
 pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
@@ -92,6 +92,67 @@ pub fn robustness(args: RobustnessArgs) -> anyhow::Result<ExitCode> {
         for file in &report.panics {
             println!("  PANIC            {file}");
         }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+/// The accuracy each fact must reach (issue 4).
+const FACT_THRESHOLDS: &[(&str, f64)] = &[
+    ("governing law", 0.90),
+    ("agreement date", 0.85),
+    ("renewal term", 0.70),
+    ("notice period to terminate renewal", 0.70),
+];
+
+pub fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
+    let report = clausal::eval::facts(&args.data)?;
+    let threshold =
+        |name: &str| FACT_THRESHOLDS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, t)| *t);
+    let pass = report.accuracy.iter().all(|(name, _, _, acc)| *acc >= threshold(name));
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!("contract facts on {} ({} contracts)", args.data.display(), report.contracts);
+        for (name, ok, n, acc) in &report.accuracy {
+            println!("  {name:36} {acc:.3} ({ok}/{n}; threshold {})", threshold(name));
+        }
+        println!("  some errors (fact | contract | expected | predicted):");
+        for (name, stem, expected, predicted) in &report.errors {
+            println!("    {name} | {stem:.50} | {expected:.40} | {predicted:.40}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn segmentation(args: SegmentationArgs) -> anyhow::Result<ExitCode> {
+    let r = clausal::eval::segmentation(&args.data)?;
+    let pass = r.within_one_clause >= 0.85 && r.median_words <= 120;
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!(
+            "segmentation on {} ({} contracts, {} clauses)",
+            args.data.display(),
+            r.contracts,
+            r.clauses
+        );
+        println!(
+            "  labelled spans   {} located, {} not in the text verbatim (skipped)",
+            r.spans_located, r.spans_missing
+        );
+        println!("  within 1 clause  {:.2}% (threshold 85%)", 100.0 * r.within_one_clause);
+        println!(
+            "  clause words     median {} (threshold 120), p90 {}, max {}",
+            r.median_words, r.p90_words, r.max_words
+        );
+        println!("  numbered         {:.1}% of clauses", 100.0 * r.numbered_share);
+        println!("  speed            {:.0} clauses per CPU-second", r.clauses_per_cpu_second);
         println!("  {}", if pass { "PASS" } else { "FAIL" });
     }
     Ok(verdict(pass))

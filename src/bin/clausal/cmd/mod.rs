@@ -1,5 +1,6 @@
 //! One module per subcommand.
 
+pub mod clauses;
 pub mod demo;
 pub mod embed;
 pub mod eval;

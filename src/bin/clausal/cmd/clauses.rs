@@ -1,0 +1,65 @@
+//! `clausal clauses`: the clauses of the documents in files.
+
+use std::io::{self, BufWriter, Write};
+use std::process::ExitCode;
+
+use clausal::ExtractOptions;
+use serde_json::json;
+
+use crate::args::ClausesArgs;
+use crate::cmd::extract::error_json;
+
+pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
+    let mut out = BufWriter::new(io::stdout().lock());
+    let mut failed = 0usize;
+    for path in &args.files {
+        let docs = match clausal::extract(path, &ExtractOptions::default()) {
+            Ok(docs) => docs,
+            Err(err) => {
+                failed += 1;
+                if args.json {
+                    serde_json::to_writer(
+                        &mut out,
+                        &error_json(&path.display().to_string(), &err),
+                    )?;
+                    out.write_all(b"\n")?;
+                } else {
+                    out.flush()?;
+                    eprintln!("error: {err}");
+                }
+                continue;
+            }
+        };
+        for doc in &docs {
+            let clauses = clausal::segment(doc);
+            if !args.json {
+                writeln!(out, "=== {} ({}, {} clauses)", doc.source, doc.kind, clauses.len())?;
+            }
+            for clause in &clauses {
+                let text = doc.text.get(clause.span.clone()).unwrap_or("");
+                if args.json {
+                    let mut value = serde_json::to_value(clause)?;
+                    value["doc"] = json!(doc.id);
+                    value["source"] = json!(doc.source);
+                    value["text"] = json!(text);
+                    serde_json::to_writer(&mut out, &value)?;
+                    out.write_all(b"\n")?;
+                } else {
+                    let first: String = text.chars().take(70).collect();
+                    writeln!(
+                        out,
+                        "{:>4} {}{:<10} {:<30.30} {:<10} {}",
+                        clause.ordinal,
+                        "  ".repeat(clause.depth as usize),
+                        clause.number.as_deref().unwrap_or("-"),
+                        clause.heading.as_deref().unwrap_or("-"),
+                        format!("{:?}", clause.role).to_lowercase(),
+                        first.replace('\n', " ")
+                    )?;
+                }
+            }
+        }
+    }
+    out.flush()?;
+    Ok(if failed == 0 { ExitCode::SUCCESS } else { ExitCode::from(2) })
+}
