@@ -130,6 +130,8 @@ pub struct Fact {
     pub span: Range<usize>,
 }
 
+/// The same alternatives as [`MONTHS`], captured as `month2`.
+const MONTHS2: &str = r"(?P<month2>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
 const MONTHS: &str = r"(?P<month>Jan(?:uary)?|Feb(?:ruary)?|Mar(?:ch)?|Apr(?:il)?|May|June?|July?|Aug(?:ust)?|Sep(?:t(?:ember)?)?|Oct(?:ober)?|Nov(?:ember)?|Dec(?:ember)?)\.?";
 
 static DATE_MDY: LazyLock<Regex> = LazyLock::new(|| {
@@ -155,8 +157,10 @@ static DATE_MONTH_YEAR: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// "this ____ day of ________, 2020", "as of _________, 2019".
 static DATE_BLANK: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)(?:_{2,}|\[\s*\])\s*(?:day\s+of\s+(?:_{2,}|\[\s*\]|(?P<month>[A-Z][a-z]+)))?\s*,?\s*(?P<year>(?:19|20)\d{2})\b")
-        .expect("regex")
+    Regex::new(&format!(
+        r"(?i)(?:{MONTHS}\s*)?(?:_{{2,}}|\[\s*\])\s*(?:(?:st|nd|rd|th)\s+)?(?:day\s+of\s+(?:_{{2,}}|\[\s*\]|{MONTHS2}))?\s*,?\s*(?P<year>(?:19|20)\d{{2}})\b"
+    ))
+    .expect("regex")
 });
 
 const NUMBER_WORDS: &[(&str, u32)] = &[
@@ -293,7 +297,7 @@ fn dates(text: &str) -> Vec<Fact> {
     for c in DATE_BLANK.captures_iter(text).chain(DATE_MONTH_YEAR.captures_iter(text)) {
         let iso = iso_date(
             c.name("year").map(|m| m.as_str()),
-            c.name("month").and_then(|m| month_number(m.as_str())),
+            c.name("month").or(c.name("month2")).and_then(|m| month_number(m.as_str())),
             None,
         );
         push(c.get(0).map(|m| m.range()).unwrap_or_default(), iso);
@@ -357,15 +361,70 @@ fn currency_code(symbol: &str) -> &'static str {
     }
 }
 
-/// The jurisdiction named by the first governing-law provision.
+static LAWS_SHALL_GOVERN: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\blaws?\s+of\s+(?P<place>[^.;()]{2,120}?)\s+(?:shall|will|to)\s+govern")
+        .expect("regex")
+});
+static ADJECTIVE_LAW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)(?:governed|construed|interpreted)\b[^.;]{0,120}?\b(?P<adj>English|Scottish|Irish|German|French|Swiss|Dutch|Israeli|Chinese|PRC|Japanese|Canadian|Australian|Singapore|Singaporean|Hong Kong|New York|Delaware|California|Texas|Swedish|Danish|Norwegian|Finnish|Belgian|Italian|Spanish|Korean|Indian|Taiwanese)\s+law\b")
+        .expect("regex")
+});
+static HEADED_LAW: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\bgoverning\s+law\b[^.]{0,40}?[.:]?\s[^;]{0,250}?\blaws?\s+(?:in\s+force\s+in\s+|of\s+)(?P<place>[^.;()]{2,120})")
+        .expect("regex")
+});
+
+/// The jurisdiction named by the first governing-law provision: "governed by the laws of X",
+/// "the laws of X shall govern", "governed by English law", or a "Governing Law" heading
+/// followed by "laws of X".
 fn governing_law(text: &str) -> Option<(Range<usize>, String)> {
-    for c in GOVERNING_LAW.captures_iter(text) {
-        let place = c.name("place")?;
-        if let Some(name) = clean_jurisdiction(place.as_str()) {
-            return Some((c.get(0)?.range(), name));
+    let mut candidates: Vec<(Range<usize>, String)> = Vec::new();
+    for re in [&*GOVERNING_LAW, &*LAWS_SHALL_GOVERN, &*HEADED_LAW] {
+        for c in re.captures_iter(text) {
+            let (Some(whole), Some(place)) = (c.get(0), c.name("place")) else { continue };
+            if let Some(name) = clean_jurisdiction(place.as_str()) {
+                candidates.push((whole.range(), name));
+                break;
+            }
         }
     }
-    None
+    if let Some(c) = ADJECTIVE_LAW.captures(text)
+        && let (Some(whole), Some(adj)) = (c.get(0), c.name("adj"))
+    {
+        candidates.push((whole.range(), place_of_adjective(adj.as_str())));
+    }
+    candidates.into_iter().min_by_key(|(span, _)| span.start)
+}
+
+/// "English" -> "England", "PRC" -> "People's Republic of China"; place names stay.
+fn place_of_adjective(adj: &str) -> String {
+    let place = match adj.to_ascii_lowercase().as_str() {
+        "english" => "England",
+        "scottish" => "Scotland",
+        "irish" => "Ireland",
+        "german" => "Germany",
+        "french" => "France",
+        "swiss" => "Switzerland",
+        "dutch" => "Netherlands",
+        "israeli" => "Israel",
+        "chinese" | "prc" => "People's Republic of China",
+        "japanese" => "Japan",
+        "canadian" => "Canada",
+        "australian" => "Australia",
+        "singaporean" | "singapore" => "Singapore",
+        "swedish" => "Sweden",
+        "danish" => "Denmark",
+        "norwegian" => "Norway",
+        "finnish" => "Finland",
+        "belgian" => "Belgium",
+        "italian" => "Italy",
+        "spanish" => "Spain",
+        "korean" => "Korea",
+        "indian" => "India",
+        "taiwanese" => "Taiwan",
+        _ => return adj.to_owned(),
+    };
+    place.to_owned()
 }
 
 /// "the State of New York, without regard to ..." -> "New York".
@@ -383,9 +442,15 @@ fn clean_jurisdiction(raw: &str) -> Option<String> {
         " as the same",
         " irrespective",
         " regardless",
-        " and the federal",
+        " and the ",
         " and of the united states",
         " and any",
+        " and to ",
+        " and shall",
+        " and venue",
+        " and all ",
+        " and subject",
+        " shall ",
         " which",
         " that ",
         " in effect",
@@ -481,8 +546,7 @@ static NOTICE_BEFORE: LazyLock<Regex> = LazyLock::new(|| {
 impl ContractFacts {
     /// Reads a contract's text.
     pub fn from_text(text: &str) -> ContractFacts {
-        let head = &text[..floor_boundary(text, 5000)];
-        let agreement_date = agreement_date(head);
+        let agreement_date = agreement_date(text);
         let governing_law = governing_law(text)
             .map(|(span, name)| Fact { value: FactValue::Jurisdiction { name }, span });
         let (renewal_term, notice_period) = renewal(text);
@@ -496,18 +560,33 @@ impl ContractFacts {
     }
 }
 
-/// The first date after a dating cue in the preamble, else the first date in it.
-fn agreement_date(head: &str) -> Option<Fact> {
+/// The date a contract is dated: the first date right after a dating cue ("dated",
+/// "made and entered into as of", "effective as of") in the first 25,000 bytes (a table of
+/// contents can come first); else the first date of the first 3,000 bytes; else the last
+/// "Date:" line of the signature blocks.
+fn agreement_date(text: &str) -> Option<Fact> {
     static CUE: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(r"(?i)\b(?:dated|as\s+of|made|entered\s+into|executed|effective|date[d:]?|on)\b")
+        Regex::new(r"(?i)\b(?:dated|made|entered\s+into|executed|effective|as\s+of|agreement\s+date|effective\s+date)\b")
             .expect("regex")
     });
+    static SIGNED: LazyLock<Regex> =
+        LazyLock::new(|| Regex::new(r"(?i)\bdate[d]?\s*:\s*").expect("regex"));
+    let head = &text[..floor_boundary(text, 25_000)];
     let all = dates(head);
     let cue_ends: Vec<usize> = CUE.find_iter(head).map(|m| m.end()).collect();
-    all.iter()
-        .find(|f| cue_ends.iter().any(|&e| e <= f.span.start && f.span.start - e <= 80))
-        .or_else(|| all.iter().min_by_key(|f| f.span.start))
-        .cloned()
+    if let Some(f) =
+        all.iter().find(|f| cue_ends.iter().any(|&e| e <= f.span.start && f.span.start - e <= 60))
+    {
+        return Some(f.clone());
+    }
+    if let Some(f) = all.iter().filter(|f| f.span.start < 3000).min_by_key(|f| f.span.start) {
+        return Some(f.clone());
+    }
+    let signed: Vec<usize> = SIGNED.find_iter(text).map(|m| m.end()).collect();
+    dates(text)
+        .into_iter()
+        .filter(|f| signed.iter().any(|&e| e <= f.span.start && f.span.start - e <= 5))
+        .next_back()
 }
 
 /// The renewal term and the notice period to stop a renewal, from the first sentence that
@@ -591,7 +670,8 @@ mod tests {
     #[test]
     fn dates_in_many_forms() {
         let text = "dated May 8, 2014; the 8th day of May 2014; 1 January 2020; 3/20/2020; \
-                    2021-02-03; this ____ day of __________, 2019; as of July 11 , 2006; June 2015";
+                    2021-02-03; this ____ day of __________, 2019; as of July 11 , 2006; June 2015; \
+                    September ___, 2019";
         assert_eq!(
             iso(&extract_facts(text)),
             [
@@ -602,7 +682,8 @@ mod tests {
                 "2021-02-03",
                 "2019",
                 "2006-07-11",
-                "2015-06"
+                "2015-06",
+                "2019-09"
             ]
         );
     }
