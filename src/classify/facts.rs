@@ -585,8 +585,7 @@ fn agreement_date(text: &str) -> Option<Fact> {
     let signed: Vec<usize> = SIGNED.find_iter(text).map(|m| m.end()).collect();
     dates(text)
         .into_iter()
-        .filter(|f| signed.iter().any(|&e| e <= f.span.start && f.span.start - e <= 5))
-        .next_back()
+        .rfind(|f| signed.iter().any(|&e| e <= f.span.start && f.span.start - e <= 5))
 }
 
 /// The renewal term and the notice period to stop a renewal, from the first sentence that
