@@ -3,4 +3,5 @@
 mod cli;
 mod embed;
 mod extract;
+mod fuzz_regressions;
 mod util;

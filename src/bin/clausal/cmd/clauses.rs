@@ -7,7 +7,7 @@ use clausal::ExtractOptions;
 use serde_json::json;
 
 use crate::args::ClausesArgs;
-use crate::cmd::extract::error_json;
+use crate::cmd::extract::report_failure;
 
 pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
     let mut out = BufWriter::new(io::stdout().lock());
@@ -17,16 +17,7 @@ pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
             Ok(docs) => docs,
             Err(err) => {
                 failed += 1;
-                if args.json {
-                    serde_json::to_writer(
-                        &mut out,
-                        &error_json(&path.display().to_string(), &err),
-                    )?;
-                    out.write_all(b"\n")?;
-                } else {
-                    out.flush()?;
-                    eprintln!("error: {err}");
-                }
+                report_failure(&mut out, args.json, path, &err)?;
                 continue;
             }
         };

@@ -30,16 +30,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
             }
             Err(err) => {
                 failed += 1;
-                if args.json {
-                    serde_json::to_writer(
-                        &mut out,
-                        &error_json(&path.display().to_string(), &err),
-                    )?;
-                    out.write_all(b"\n")?;
-                } else {
-                    out.flush()?;
-                    eprintln!("error: {err}");
-                }
+                report_failure(&mut out, args.json, path, &err)?;
             }
         }
     }
@@ -70,6 +61,23 @@ fn write_text(out: &mut impl Write, doc: &Document) -> io::Result<()> {
     writeln!(out)?;
     writeln!(out, "{}", doc.text)?;
     writeln!(out)
+}
+
+/// Reports a file that failed: a JSON line on stdout with `--json`, else a message on stderr.
+pub fn report_failure(
+    out: &mut impl Write,
+    json: bool,
+    path: &std::path::Path,
+    err: &clausal::Error,
+) -> io::Result<()> {
+    if json {
+        serde_json::to_writer(&mut *out, &error_json(&path.display().to_string(), err))?;
+        out.write_all(b"\n")
+    } else {
+        out.flush()?;
+        eprintln!("error: {err}");
+        Ok(())
+    }
 }
 
 /// The JSON line for a file that failed: its source, the message, and the cause.

@@ -1,0 +1,19 @@
+//! Any bytes, named `fuzz.docx`, extract without panicking.
+#![no_main]
+
+use std::time::Duration;
+
+use libfuzzer_sys::{fuzz_target, Corpus};
+
+fuzz_target!(|data: &[u8]| -> Corpus {
+    if data.len() > 1 << 20 {
+        return Corpus::Reject;
+    }
+    let opts = clausal::ExtractOptions {
+        limits: clausal::Limits { max_time: Duration::from_secs(5), ..Default::default() },
+        ..Default::default()
+    };
+    // An `Err` is a fine answer to a malformed file; panics, hangs and OOM are findings.
+    let _ = clausal::extract_bytes(data, "fuzz.docx", &opts);
+    Corpus::Keep
+});
