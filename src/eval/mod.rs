@@ -9,11 +9,13 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod email;
 mod extraction;
 mod facts;
 mod segmentation;
 pub mod textsim;
 
+pub use email::{EMAIL_FIELDS, EmailReport, email};
 pub use extraction::{
     ExtractionReport, RobustnessReport, extraction, outcome_name, peak_rss_bytes, robustness,
 };

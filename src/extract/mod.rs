@@ -337,13 +337,15 @@ impl Format {
         if head.starts_with(b"{\\rtf") {
             return Format::Unsupported("RTF");
         }
+        // Emails are sniffed by their header lines, before the text check: a binary part
+        // (UTF-16 text, an 8-bit attachment) can put NUL bytes in a message.
+        if looks_like_mbox(bytes) {
+            return Format::Mbox;
+        }
+        if looks_like_eml(bytes) {
+            return Format::Eml;
+        }
         if text::looks_like_text(bytes) {
-            if looks_like_mbox(bytes) {
-                return Format::Mbox;
-            }
-            if looks_like_eml(bytes) {
-                return Format::Eml;
-            }
             let markdown = lower.ends_with(".md") || lower.ends_with(".markdown");
             return if markdown { Format::Markdown } else { Format::Text };
         }
@@ -594,6 +596,8 @@ mod tests {
         assert_eq!(Format::detect(b"Note: this is text\nand more", "n.txt"), Format::Text);
         assert!(matches!(Format::detect(&[0u8, 1, 2, 3, 0, 9], "x"), Format::Unsupported(_)));
         assert!(matches!(Format::detect(b"{\\rtf1\\ansi", "x.doc"), Format::Unsupported("RTF")));
+        let utf16_part = b"Content-Type: multipart/mixed; boundary=1\nMIME-Version: 1.0\n\n--1\nContent-Type: text/plain; charset=utf-16le\n\nT\0e\0s\0t\0\n--1--\n";
+        assert_eq!(Format::detect(utf16_part, "m.eml"), Format::Eml);
     }
 
     #[test]

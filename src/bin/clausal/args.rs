@@ -44,6 +44,24 @@ pub enum EvalCommand {
     Facts(FactsArgs),
     /// Clause segmentation against CUAD's labelled spans (clauses.jsonl and txt/).
     Segmentation(SegmentationArgs),
+    /// Email headers and bodies against mail-parser's expected outputs (X.eml with X.json).
+    Email(EmailArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct EmailArgs {
+    /// A folder tree of X.eml messages, each with the expected parse in X.json.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// The lowest acceptable share of agreeing messages, for every field.
+    #[arg(long, default_value_t = 0.95)]
+    pub min_agreement: f64,
+    /// Print every disagreement (by default, the first 10).
+    #[arg(long)]
+    pub all_differences: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

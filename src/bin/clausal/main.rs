@@ -24,6 +24,7 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Robustness(args)) => cmd::eval::robustness(args),
         Command::Eval(EvalCommand::Facts(args)) => cmd::eval::facts(args),
         Command::Eval(EvalCommand::Segmentation(args)) => cmd::eval::segmentation(args),
+        Command::Eval(EvalCommand::Email(args)) => cmd::eval::email(args),
         Command::Clauses(args) => cmd::clauses::run(args),
     };
     match result {
@@ -56,4 +57,16 @@ fn is_broken_pipe(err: &anyhow::Error) -> bool {
     err.chain().any(|e| {
         e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe)
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use clap::CommandFactory;
+
+    /// Catches argument definitions that clap would only reject at run time (duplicate names,
+    /// clashes with global flags).
+    #[test]
+    fn cli_definition_is_consistent() {
+        super::Cli::command().debug_assert();
+    }
 }

@@ -2,7 +2,9 @@
 
 use std::process::ExitCode;
 
-use crate::args::{ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs, SegmentationArgs};
+use crate::args::{
+    EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs, SegmentationArgs,
+};
 
 pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
@@ -154,6 +156,38 @@ pub fn segmentation(args: SegmentationArgs) -> anyhow::Result<ExitCode> {
         println!("  numbered         {:.1}% of clauses", 100.0 * r.numbered_share);
         println!("  speed            {:.0} clauses per CPU-second", r.clauses_per_cpu_second);
         println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn email(args: EmailArgs) -> anyhow::Result<ExitCode> {
+    let r = clausal::eval::email(&args.data)?;
+    let share = |a: usize, n: usize| a as f64 / n.max(1) as f64;
+    let pass =
+        r.messages > 0 && r.agreement.iter().all(|(_, a, n)| share(*a, *n) >= args.min_agreement);
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!(
+            "email vs mail-parser expected outputs: {} messages in {}",
+            r.messages,
+            args.data.display()
+        );
+        for (field, a, n) in &r.agreement {
+            println!("  {field:12} {a:4}/{n:<4} {:.1}%", 100.0 * share(*a, *n));
+        }
+        println!("  body word overlap (mean) {:.3}", r.mean_body_overlap);
+        let shown = if args.all_differences { r.differences.len() } else { 10 };
+        for (file, field, ours, theirs) in r.differences.iter().take(shown) {
+            println!("  DIFF {file} [{field}]\n     ours: {ours}\n     want: {theirs}");
+        }
+        println!(
+            "  {} (threshold {:.0}% per field)",
+            if pass { "PASS" } else { "FAIL" },
+            100.0 * args.min_agreement
+        );
     }
     Ok(verdict(pass))
 }
