@@ -27,6 +27,14 @@ pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
     Ok(verdict(pass))
 }
 
+/// Prints a report as one JSON object with its verdict added as `pass`.
+fn print_json(report: &impl serde::Serialize, pass: bool) -> anyhow::Result<()> {
+    let mut value = serde_json::to_value(report)?;
+    value["pass"] = pass.into();
+    println!("{value}");
+    Ok(())
+}
+
 /// Exit 0 when every figure holds, 1 when one is below its threshold.
 fn verdict(pass: bool) -> ExitCode {
     if pass { ExitCode::SUCCESS } else { ExitCode::from(1) }
@@ -36,9 +44,7 @@ pub fn extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
     let report = clausal::eval::extraction(&args.data, args.sample)?;
     let pass = report.mean_f1 >= args.min_f1 && report.mean_seq_ratio >= args.min_seq_ratio;
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&report, pass)?;
     } else {
         println!("extraction fidelity on {}", args.data.display());
         println!(
@@ -68,9 +74,7 @@ pub fn robustness(args: RobustnessArgs) -> anyhow::Result<ExitCode> {
     let rss_ok = report.peak_rss_bytes.is_none_or(|b| b <= args.max_rss_mib << 20);
     let pass = report.panics.is_empty() && rss_ok;
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&report, pass)?;
     } else {
         println!(
             "robustness on {}: {} files, {} documents",
@@ -113,9 +117,7 @@ pub fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
         |name: &str| FACT_THRESHOLDS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, t)| *t);
     let pass = report.accuracy.iter().all(|(name, _, _, acc)| *acc >= threshold(name));
     if args.json {
-        let mut value = serde_json::to_value(&report)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&report, pass)?;
     } else {
         println!("contract facts on {} ({} contracts)", args.data.display(), report.contracts);
         for (name, ok, n, acc) in &report.accuracy {
@@ -134,9 +136,7 @@ pub fn segmentation(args: SegmentationArgs) -> anyhow::Result<ExitCode> {
     let r = clausal::eval::segmentation(&args.data)?;
     let pass = r.within_one_clause >= 0.85 && r.median_words <= 120;
     if args.json {
-        let mut value = serde_json::to_value(&r)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&r, pass)?;
     } else {
         println!(
             "segmentation on {} ({} contracts, {} clauses)",
@@ -166,9 +166,7 @@ pub fn email(args: EmailArgs) -> anyhow::Result<ExitCode> {
     let pass =
         r.messages > 0 && r.agreement.iter().all(|(_, a, n)| share(*a, *n) >= args.min_agreement);
     if args.json {
-        let mut value = serde_json::to_value(&r)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&r, pass)?;
     } else {
         println!(
             "email vs mail-parser expected outputs: {} messages in {}",
