@@ -9,23 +9,9 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
-/// What a block of text is.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum BlockKind {
-    /// Body text.
-    Paragraph,
-    /// A heading or title line.
-    Heading,
-    /// A numbered or bulleted paragraph (DOCX list levels); `label` holds the rendered number.
-    ListItem,
-    /// One table row: cells in order, separated by " | " (or tabs).
-    TableRow,
-    /// A footnote or endnote.
-    Note,
-    /// Page furniture: a running header or footer, or a page number (PDF). Kept out of the
-    /// document text by default, put back in place with `--all-text`.
-    Furniture,
-}
+/// What a block of text is: the public [`BlockKind`](super::BlockKind), shared so that drafts
+/// and documents need no conversion.
+pub use super::BlockKind;
 
 /// One block of text in reading order.
 #[derive(Clone, Debug, PartialEq, Eq)]

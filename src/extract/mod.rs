@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use draft::Limits;
-use draft::{Attachment, BlockKind as DraftKind, Budget, Draft};
+use draft::{Attachment, Budget, Draft};
 
 use crate::error::{Error, ErrorKind};
 
@@ -127,19 +127,6 @@ pub enum BlockKind {
     Note,
     /// PDF page furniture: a running header or footer, or a page number.
     Furniture,
-}
-
-impl From<DraftKind> for BlockKind {
-    fn from(kind: DraftKind) -> BlockKind {
-        match kind {
-            DraftKind::Paragraph => BlockKind::Paragraph,
-            DraftKind::Heading => BlockKind::Heading,
-            DraftKind::ListItem => BlockKind::ListItem,
-            DraftKind::TableRow => BlockKind::TableRow,
-            DraftKind::Note => BlockKind::Note,
-            DraftKind::Furniture => BlockKind::Furniture,
-        }
-    }
 }
 
 /// Where a piece of text sits: a byte range of [`Document::text`] and, for paged formats, the
@@ -539,7 +526,7 @@ fn assemble(
         if block_text.trim().is_empty() {
             continue;
         }
-        if block.kind == DraftKind::Furniture && !keep_furniture {
+        if block.kind == BlockKind::Furniture && !keep_furniture {
             furniture.push(block_text.to_owned());
             continue;
         }
@@ -549,7 +536,7 @@ fn assemble(
         let byte_start = text.len();
         text.push_str(block_text);
         blocks.push(Block {
-            kind: block.kind.into(),
+            kind: block.kind,
             span: Span { byte_start, byte_end: text.len(), page: block.page },
             label: block.label,
         });
@@ -604,11 +591,11 @@ mod tests {
     fn assembles_text_with_spans_and_furniture() {
         let mut draft = Draft::default();
         for (text, kind, page) in [
-            ("ACME CORP - CONFIDENTIAL", DraftKind::Furniture, 1),
-            ("1. Definitions", DraftKind::Heading, 1),
-            ("Body text.\nSecond line.  ", DraftKind::Paragraph, 1),
-            ("   ", DraftKind::Paragraph, 2),
-            ("2", DraftKind::Furniture, 2),
+            ("ACME CORP - CONFIDENTIAL", BlockKind::Furniture, 1),
+            ("1. Definitions", BlockKind::Heading, 1),
+            ("Body text.\nSecond line.  ", BlockKind::Paragraph, 1),
+            ("   ", BlockKind::Paragraph, 2),
+            ("2", BlockKind::Furniture, 2),
         ] {
             draft.blocks.push(draft::DraftBlock {
                 text: text.into(),

@@ -5,8 +5,8 @@
 //! legacy office software wrote. Paragraphs are runs of lines separated by blank lines; in
 //! Markdown, `#` lines are headings.
 
-use super::draft::{BlockKind, Budget, Draft, DraftBlock, ExtractError};
-use super::{Block, BlockKind as DocBlockKind, Span};
+use super::draft::{Budget, Draft, DraftBlock, ExtractError};
+use super::{Block, BlockKind, Span};
 
 /// Decodes text bytes to a string (see the module docs for the encoding rules).
 pub(crate) fn decode(bytes: &[u8]) -> String {
@@ -122,7 +122,7 @@ pub(crate) fn plain_blocks(text: &str) -> Vec<Block> {
         if blank {
             if let Some((s, e, p)) = cur.take() {
                 blocks.push(Block {
-                    kind: DocBlockKind::Paragraph,
+                    kind: BlockKind::Paragraph,
                     span: Span { byte_start: s, byte_end: e, page: Some(p) },
                     label: None,
                 });
@@ -135,7 +135,7 @@ pub(crate) fn plain_blocks(text: &str) -> Vec<Block> {
         if lead > 0 {
             if let Some((s, e, p)) = cur.take() {
                 blocks.push(Block {
-                    kind: DocBlockKind::Paragraph,
+                    kind: BlockKind::Paragraph,
                     span: Span { byte_start: s, byte_end: e, page: Some(p) },
                     label: None,
                 });
@@ -151,7 +151,7 @@ pub(crate) fn plain_blocks(text: &str) -> Vec<Block> {
     }
     if let Some((s, e, p)) = cur.take() {
         blocks.push(Block {
-            kind: DocBlockKind::Paragraph,
+            kind: BlockKind::Paragraph,
             span: Span { byte_start: s, byte_end: e, page: Some(p) },
             label: None,
         });
