@@ -258,6 +258,17 @@ fn mime_depth_at(
             _ => 0,
         };
         if is_message && encoding == 0 {
+            if state.is_message && state.boundary.is_some() {
+                // A message/rfc822 part whose content is, unencoded, another bare
+                // message/rfc822 wrapper, inside a multipart. mail-parser 0.11.9 loses its part
+                // tree on such input (wrong parts in release builds, a failed internal assertion
+                // in debug builds), so it never sees it.
+                return Err(ExtractError::Malformed(
+                    "message/rfc822 part that directly wraps another message/rfc822 part \
+                     inside a multipart"
+                        .into(),
+                ));
+            }
             let boundary = state.boundary.take();
             let level = Level { boundary, is_message: true, is_digest: false };
             let parent = std::mem::replace(&mut state, level);
