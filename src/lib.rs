@@ -86,7 +86,7 @@
 
 #![doc(test(attr(deny(warnings))))]
 
-mod classify;
+pub mod classify;
 mod embed;
 mod error;
 pub mod eval;
@@ -94,6 +94,7 @@ mod extract;
 mod segment;
 
 pub use classify::facts;
+pub use classify::{Classifier, ClauseKind, ClauseView, KindScore, LabelledClause};
 pub use embed::{
     BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo, Overflow,
     bundled_model_dir,

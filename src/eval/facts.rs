@@ -5,8 +5,10 @@
 //! - governing law: the distinctive words of one name (lower-cased, without "the", "of",
 //!   "state", "commonwealth", "and"; "PRC" spelled out) are all among the other's ("Ontario"
 //!   matches "Ontario, Canada"; "England and Wales" matches "England; Wales");
-//! - agreement date: the same ISO date, where CUAD's `M/D/YYYY` becomes `YYYY-MM-DD` and blanks
-//!   (`[]/[]/2020`) leave only the known parts (`2020`);
+//! - agreement date: the same ISO 8601 date, where CUAD's `M/D/YYYY` becomes `YYYY-MM-DD` and
+//!   blanks leave only the known parts (`[]/[]/2020` is `2020`, `4/[]/2020` is `2020-04`,
+//!   `04/30/[]` is the year-less `--04-30`); an answer with nothing known (`[]/[]/19[]`) expects
+//!   no date, and of several answers (`07/31/2000; 07/[]/2000`) any one will do;
 //! - renewal term and notice period: the first duration in the answer ("successive 1 year",
 //!   "180 days / 6 months") has the same length as ours (12 months = 1 year); an answer of
 //!   "perpetual" expects no duration.
@@ -16,7 +18,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
-use crate::classify::facts::{ContractFacts, FactValue, durations};
+use crate::classify::facts::{ContractFacts, Duration, Fact, FactValue, durations};
 use crate::error::Error;
 use crate::extract::ExtractOptions;
 
@@ -30,7 +32,19 @@ pub struct FactsReport {
     pub accuracy: Vec<(String, usize, usize, f64)>,
     /// Some wrong answers per fact, for reading: (fact, contract, expected, predicted).
     pub errors: Vec<(String, String, String, String)>,
+    /// How answers and predictions are normalised before they are compared (the rules of
+    /// this module's documentation, in short).
+    pub normalisation: String,
 }
+
+/// The matching rules of the module documentation, in one line per fact.
+pub const NORMALISATION: &str = "governing law: the distinctive words of one place name \
+(lower-cased; without the, of, state, commonwealth, and; PRC spelled out) are all among the \
+other's. agreement date: the same ISO 8601 date, M/D/YYYY as YYYY-MM-DD, blanks leaving the \
+known parts ([]/[]/2020 is 2020, 4/[]/2020 is 2020-04, 04/30/[] is --04-30); an answer with \
+nothing known expects no date; of several answers (;) any one. renewal term, notice period: \
+the answer's first duration has our length (12 months = 1 year, 2 weeks = 14 days); \
+perpetual expects none. Both empty is correct.";
 
 /// Evaluates [`ContractFacts`] on a folder laid out like CUAD (`master_clauses.csv`, `pdf/`,
 /// `txt/`): on the text extracted from each PDF, or the reference text where there is none.
@@ -108,36 +122,38 @@ pub fn facts(dir: &Path) -> crate::Result<FactsReport> {
             FactValue::Date { iso } => Some(iso.clone()),
             _ => None,
         });
-        let duration_of = |f: &Option<crate::classify::facts::Fact>| {
+        let duration_of = |f: &Option<Fact>| {
             f.as_ref().and_then(|f| match f.value {
                 FactValue::Duration(d) => Some(d),
                 _ => None,
             })
         };
+        let (renewal_term, notice_period) =
+            (duration_of(&found.renewal_term), duration_of(&found.notice_period));
         let checks = [
             (
                 "governing law",
                 field(law),
-                predicted_law.clone(),
+                &found.governing_law,
                 law_matches(&field(law), predicted_law.as_deref()),
             ),
             (
                 "agreement date",
                 field(date),
-                predicted_date.clone(),
+                &found.agreement_date,
                 date_matches(&field(date), predicted_date.as_deref()),
             ),
             (
                 "renewal term",
                 field(renewal),
-                duration_of(&found.renewal_term).map(|d| d.to_string()),
-                duration_matches(&field(renewal), duration_of(&found.renewal_term)),
+                &found.renewal_term,
+                duration_matches(&field(renewal), renewal_term),
             ),
             (
                 "notice period to terminate renewal",
                 field(notice),
-                duration_of(&found.notice_period).map(|d| d.to_string()),
-                duration_matches(&field(notice), duration_of(&found.notice_period)),
+                &found.notice_period,
+                duration_matches(&field(notice), notice_period),
             ),
         ];
         for (name, expected, predicted, ok) in checks {
@@ -151,12 +167,8 @@ pub fn facts(dir: &Path) -> crate::Result<FactsReport> {
                 .count()
                 < errors_per_fact()
             {
-                errors.push((
-                    name.to_owned(),
-                    stem.to_owned(),
-                    expected,
-                    predicted.unwrap_or_default(),
-                ));
+                let predicted = predicted.as_ref().map(|f| describe(f, &text)).unwrap_or_default();
+                errors.push((name.to_owned(), stem.to_owned(), expected, predicted));
             }
         }
     }
@@ -165,7 +177,22 @@ pub fn facts(dir: &Path) -> crate::Result<FactsReport> {
         .map(|(name, (ok, n))| (name.to_owned(), ok, n, ok as f64 / n.max(1) as f64))
         .collect();
     accuracy.sort_by(|a, b| a.0.cmp(&b.0));
-    Ok(FactsReport { contracts, accuracy, errors })
+    Ok(FactsReport { contracts, accuracy, errors, normalisation: NORMALISATION.to_owned() })
+}
+
+/// A predicted fact for reading: its value, then where it came from ("2019-03-01 @412 \"March
+/// 1, 2019\"").
+fn describe(fact: &Fact, text: &str) -> String {
+    let value = match &fact.value {
+        FactValue::Date { iso } => iso.clone(),
+        FactValue::Jurisdiction { name } => name.clone(),
+        FactValue::Duration(d) => d.to_string(),
+        other => format!("{other:?}"),
+    };
+    let source = text.get(fact.span.clone()).unwrap_or_default();
+    let source: String = source.split_whitespace().collect::<Vec<_>>().join(" ");
+    let source: String = source.chars().take(60).collect();
+    format!("{value} @{} \"{source}\"", fact.span.start)
 }
 
 /// How many wrong answers per fact the report keeps (`CLAUSAL_EVAL_ERRORS`, default 15).
@@ -196,28 +223,46 @@ fn law_matches(expected: &str, predicted: Option<&str>) -> bool {
     }
 }
 
-/// CUAD's `M/D/YYYY` (with `[]` for blanks) as an ISO date with the known parts.
+/// One of CUAD's `M/D/YYYY` answers (with `[]` for blanks) as an ISO 8601 date with the known
+/// parts: `2020-03-20`, `2020-03` or `2020`; with the year blank (or only partly known, as in
+/// `200[]`), ISO's year-less `--03-20` or `--03`, and `""` when nothing is known. `None` when
+/// the answer is not a date.
 fn cuad_date(answer: &str) -> Option<String> {
     let parts: Vec<&str> = answer.trim().split('/').collect();
     let [m, d, y] = parts.as_slice() else { return None };
     let num = |s: &str| s.trim().parse::<u32>().ok();
-    let year = num(y)?;
-    Some(match (num(m), num(d)) {
-        (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
-        (Some(m), None) => format!("{year:04}-{m:02}"),
-        _ => format!("{year:04}"),
+    let (month, day) = (num(m), num(d));
+    let known = |s: &str| s.trim().is_empty() || s.trim().chars().all(|c| c.is_ascii_digit());
+    if ![m, d, y].iter().all(|s| known(s) || s.contains("[]")) {
+        return None;
+    }
+    Some(match (y.trim().len() == 4).then(|| num(y)).flatten() {
+        Some(year) => match (month, day) {
+            (Some(m), Some(d)) => format!("{year:04}-{m:02}-{d:02}"),
+            (Some(m), None) => format!("{year:04}-{m:02}"),
+            _ => format!("{year:04}"),
+        },
+        None => match (month, day) {
+            (Some(m), Some(d)) => format!("--{m:02}-{d:02}"),
+            (Some(m), None) => format!("--{m:02}"),
+            _ => String::new(),
+        },
     })
 }
 
+/// Whether the predicted ISO date is one of the answer's (`;` separates several): a fully
+/// blank answer (`[]/[]/[]`, `[]/[]/19[]`) gives no date to find, so it expects none.
 fn date_matches(expected: &str, predicted: Option<&str>) -> bool {
-    match (cuad_date(expected), predicted) {
-        (None, None) => expected.is_empty(),
-        (Some(e), Some(p)) => e == p,
-        _ => false,
+    if expected.trim().is_empty() {
+        return predicted.is_none();
     }
+    expected.split(';').filter_map(cuad_date).any(|e| match predicted {
+        None => e.is_empty(),
+        Some(p) => e == p,
+    })
 }
 
-fn duration_matches(expected: &str, predicted: Option<crate::classify::facts::Duration>) -> bool {
+fn duration_matches(expected: &str, predicted: Option<Duration>) -> bool {
     let expected_duration = durations(expected).into_iter().next().map(|(_, d)| d);
     match (expected_duration, predicted) {
         (None, None) => true,
@@ -229,7 +274,7 @@ fn duration_matches(expected: &str, predicted: Option<crate::classify::facts::Du
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::classify::facts::{Duration, TimeUnit};
+    use crate::classify::facts::TimeUnit;
 
     #[test]
     fn matching_rules() {
@@ -246,6 +291,18 @@ mod tests {
         assert_eq!(cuad_date("5/8/2014").as_deref(), Some("2014-05-08"));
         assert_eq!(cuad_date("[]/[]/2020").as_deref(), Some("2020"));
         assert!(date_matches("3/20/2020", Some("2020-03-20")));
+        assert_eq!(cuad_date("04/[]/2013").as_deref(), Some("2013-04"));
+        assert_eq!(cuad_date("04/30/[]").as_deref(), Some("--04-30"));
+        assert_eq!(cuad_date("09/14/200[]").as_deref(), Some("--09-14"));
+        assert_eq!(cuad_date("[]/[]/19[]").as_deref(), Some(""));
+        assert_eq!(cuad_date("perpetual"), None);
+        assert!(date_matches("[]/[]/20[]", None));
+        assert!(!date_matches("[]/[]/20[]", Some("2020")));
+        assert!(date_matches("07/31/2000; 07/[]/2000", Some("2000-07")));
+        assert!(date_matches("07/31/2000; 07/[]/2000", Some("2000-07-31")));
+        assert!(!date_matches("07/31/2000; 07/[]/2000", None));
+        assert!(!date_matches("", Some("2000-07-31")));
+        assert!(!date_matches("3/20/2020", None));
         let year = Duration { amount: 1, unit: TimeUnit::Year };
         assert!(duration_matches(
             "successive 1 year",

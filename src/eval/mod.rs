@@ -9,12 +9,22 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod cuad;
+mod docx;
 mod email;
 mod extraction;
 mod facts;
 mod segmentation;
 pub mod textsim;
 
+pub use cuad::{
+    CategoryScore, CuadReport, FmCase, MAX_MEDIAN_WORDS, MIN_CLAUSE_MACRO_F1, MIN_DOC_MACRO_F1,
+    MIN_FACTS, MIN_FM_PRECISION, MIN_FM_RECALL, MIN_SUPPORT, MIN_WITHIN_ONE_CLAUSE, cuad,
+};
+pub use docx::{
+    DocxFileScore, DocxReport, LabelDifference, MIN_LABEL_PRECISION, MIN_LABEL_RECALL,
+    MIN_MEAN_WORD_F1, docx,
+};
 pub use email::{EMAIL_FIELDS, EmailReport, email};
 pub use extraction::{
     ExtractionReport, RobustnessReport, extraction, outcome_name, peak_rss_bytes, robustness,

@@ -8,6 +8,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::extraction::cpu_seconds;
+use crate::classify::cuad::Normalised;
 use crate::error::Error;
 use crate::extract::{DocId, Document};
 use crate::segment::segment;
@@ -98,10 +99,11 @@ pub fn segmentation(dir: &Path) -> crate::Result<SegmentationReport> {
         let normalised = Normalised::new(&doc.text);
         for g in gold.get(&stem).map(Vec::as_slice).unwrap_or(&[]) {
             match normalised.locate(&doc.text, g) {
-                Some((s, e)) => {
+                Some(r) => {
                     located += 1;
-                    within +=
-                        usize::from(found.iter().any(|c| c.span.start <= s && e <= c.span.end));
+                    within += usize::from(
+                        found.iter().any(|c| c.span.start <= r.start && r.end <= c.span.end),
+                    );
                 }
                 None => missing += 1,
             }
@@ -122,66 +124,4 @@ pub fn segmentation(dir: &Path) -> crate::Result<SegmentationReport> {
         // /proc CPU time has 10 ms ticks; below a second of it, wall time is the better clock.
         clauses_per_cpu_second: clauses as f64 / if cpu >= 1.0 { cpu } else { wall.max(1e-9) },
     })
-}
-
-/// A text with whitespace runs collapsed to one space, mapped back to byte offsets.
-struct Normalised {
-    text: String,
-    map: Vec<usize>,
-}
-
-impl Normalised {
-    fn new(s: &str) -> Normalised {
-        let mut text = String::with_capacity(s.len());
-        let mut map = Vec::with_capacity(s.len() + 1);
-        let mut in_space = false;
-        for (i, c) in s.char_indices() {
-            if c.is_whitespace() {
-                if !in_space {
-                    text.push(' ');
-                    map.push(i);
-                }
-                in_space = true;
-            } else {
-                in_space = false;
-                let start = text.len();
-                text.push(c);
-                map.extend(std::iter::repeat_n(i, text.len() - start));
-            }
-        }
-        map.push(s.len());
-        Normalised { text, map }
-    }
-
-    /// The byte range of `needle` in `original`: exact, else with whitespace normalised.
-    fn locate(&self, original: &str, needle: &str) -> Option<(usize, usize)> {
-        let needle = needle.trim();
-        if needle.is_empty() {
-            return None;
-        }
-        if let Some(p) = original.find(needle) {
-            return Some((p, p + needle.len()));
-        }
-        let n = Normalised::new(needle).text;
-        let n = n.trim();
-        let p = self.text.find(n)?;
-        let start = *self.map.get(p)?;
-        let last = *self.map.get(p + n.len() - 1)?;
-        let end = last + original.get(last..)?.chars().next()?.len_utf8();
-        Some((start, end))
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn locates_with_normalised_whitespace() {
-        let text = "The  Supplier\nshall   indemnify é the Customer.";
-        let n = Normalised::new(text);
-        let (s, e) = n.locate(text, "Supplier shall indemnify é").unwrap();
-        assert_eq!(&text[s..e], "Supplier\nshall   indemnify é");
-        assert_eq!(n.locate(text, "absent"), None);
-    }
 }

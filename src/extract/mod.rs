@@ -301,8 +301,13 @@ impl Format {
             return Format::Pdf;
         }
         if head.starts_with(b"PK\x03\x04") {
-            // OOXML packages list `word/document.xml` early; other zips are archives.
-            return if memfind(&bytes[..bytes.len().min(1 << 16)], b"word/").is_some() {
+            // OOXML packages usually store `word/` parts early, but not always (a large
+            // customXml part can come first); the central directory at the end names every
+            // entry. Other zips are archives.
+            let tail = &bytes[bytes.len().saturating_sub(1 << 16)..];
+            return if memfind(&bytes[..bytes.len().min(1 << 16)], b"word/").is_some()
+                || memfind(tail, b"word/document.xml").is_some()
+            {
                 Format::Docx
             } else {
                 Format::Zip
@@ -585,6 +590,25 @@ mod tests {
         assert!(matches!(Format::detect(b"{\\rtf1\\ansi", "x.doc"), Format::Unsupported("RTF")));
         let utf16_part = b"Content-Type: multipart/mixed; boundary=1\nMIME-Version: 1.0\n\n--1\nContent-Type: text/plain; charset=utf-16le\n\nT\0e\0s\0t\0\n--1--\n";
         assert_eq!(Format::detect(utf16_part, "m.eml"), Format::Eml);
+    }
+
+    #[test]
+    fn docx_with_large_leading_part_is_docx() {
+        // A 100 KB customXml part before any word/ part: the central directory still names
+        // word/document.xml.
+        let mut zip = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+        let stored = zip::write::SimpleFileOptions::default()
+            .compression_method(zip::CompressionMethod::Stored);
+        let big: String = (0..20_000).map(|i| format!("<x>{i}</x>")).collect();
+        for (name, body) in
+            [("customXml/item1.xml", big.as_str()), ("word/document.xml", "<w:document/>")]
+        {
+            zip.start_file(name, stored).unwrap();
+            std::io::Write::write_all(&mut zip, body.as_bytes()).unwrap();
+        }
+        let bytes = zip.finish().unwrap().into_inner();
+        assert!(memfind(&bytes[..1 << 16], b"word/").is_none());
+        assert_eq!(Format::detect(&bytes, "contract.bin"), Format::Docx);
     }
 
     #[test]

@@ -26,9 +26,44 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Cut the documents in files into clauses: number, heading, role, nesting, span, pages.
     Clauses(ClausesArgs),
+    /// List the clause kinds: id, name, definition, CUAD category and LEDGAR labels.
+    Kinds(KindsArgs),
+    /// Train a clause classifier from labelled clauses and write it to a file.
+    Train(TrainArgs),
     /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct KindsArgs {
+    /// One JSON object per kind per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("source").required(true).multiple(true))]
+pub struct TrainArgs {
+    /// A folder laid out like CUAD (clauses.jsonl and txt/): its contracts are segmented and
+    /// each clause labelled from the spans it overlaps and from its heading.
+    #[arg(long, value_name = "DIR", group = "source")]
+    pub cuad: Option<PathBuf>,
+    /// JSON lines of labelled clauses: {"text": ..., "heading": ..., "kinds": ["force_majeure"]}.
+    #[arg(long, value_name = "FILE", group = "source")]
+    pub jsonl: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 6)]
+    pub epochs: usize,
+    /// Probability above which a kind is assigned.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f32,
+    /// Kinds with fewer labelled clauses than this are left out of the model.
+    #[arg(long, default_value_t = 5)]
+    pub min_positives: usize,
 }
 
 #[derive(Subcommand, Debug)]
@@ -46,6 +81,47 @@ pub enum EvalCommand {
     Segmentation(SegmentationArgs),
     /// Email headers and bodies against mail-parser's expected outputs (X.eml with X.json).
     Email(EmailArgs),
+    /// The clause classifier, segmentation, facts and force majeure against CUAD (clauses.jsonl,
+    /// master_clauses.csv, force_majeure_gold.jsonl, txt/ and pdf/).
+    Cuad(CuadArgs),
+    /// DOCX list numbering and text against LibreOffice's text export (runs soffice).
+    Docx(DocxArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct CuadArgs {
+    /// A folder laid out like CUAD.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Score each of K folds of contracts with a model trained on the other folds, instead of
+    /// the shipped classifier (which was trained on CUAD).
+    #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
+    pub cv: Option<u32>,
+    /// Skip the contract facts (which extract every PDF).
+    #[arg(long)]
+    pub no_facts: bool,
+    /// Print every force majeure miss and false positive (by default, the first 10 of each).
+    #[arg(long)]
+    pub all_cases: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DocxArgs {
+    /// Folders searched recursively for *.docx files.
+    #[arg(long, value_name = "DIR", required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    /// The LibreOffice program: a name looked up on PATH, or a path.
+    #[arg(long, value_name = "PATH", default_value = "soffice")]
+    pub soffice: PathBuf,
+    /// Print every label difference and every file (by default, the first 10 differences).
+    #[arg(long)]
+    pub all_differences: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

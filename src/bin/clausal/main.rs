@@ -25,7 +25,11 @@ fn main() -> ExitCode {
         Command::Eval(EvalCommand::Facts(args)) => cmd::eval::facts(args),
         Command::Eval(EvalCommand::Segmentation(args)) => cmd::eval::segmentation(args),
         Command::Eval(EvalCommand::Email(args)) => cmd::eval::email(args),
+        Command::Eval(EvalCommand::Docx(args)) => cmd::eval::docx(args),
+        Command::Eval(EvalCommand::Cuad(args)) => cmd::eval::cuad(args),
         Command::Clauses(args) => cmd::clauses::run(args),
+        Command::Kinds(args) => cmd::kinds::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Train(args) => cmd::train::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -10,6 +10,7 @@ use crate::args::ClausesArgs;
 use crate::cmd::extract::report_failure;
 
 pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
+    let classifier = clausal::Classifier::bundled()?;
     let mut out = BufWriter::new(io::stdout().lock());
     let mut failed = 0usize;
     for path in &args.files {
@@ -23,30 +24,40 @@ pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
         };
         for doc in &docs {
             let clauses = clausal::segment(doc);
+            let kinds = classifier.classify_clauses(doc, &clauses);
             if !args.json {
                 writeln!(out, "=== {} ({}, {} clauses)", doc.source, doc.kind, clauses.len())?;
             }
-            for clause in &clauses {
+            for (clause, kinds) in clauses.iter().zip(&kinds) {
                 let text = doc.text.get(clause.span.clone()).unwrap_or("");
+                let facts = clausal::facts::extract_facts(text);
                 if args.json {
                     let mut value = serde_json::to_value(clause)?;
                     value["doc"] = json!(doc.id);
                     value["source"] = json!(doc.source);
                     value["text"] = json!(text);
+                    value["kinds"] = json!(kinds);
+                    value["facts"] = json!(facts);
                     serde_json::to_writer(&mut out, &value)?;
                     out.write_all(b"\n")?;
                 } else {
-                    let first: String = text.chars().take(70).collect();
+                    let first: String = text.chars().take(60).collect();
+                    let kinds: Vec<String> =
+                        kinds.iter().map(|k| format!("{}:{:.2}", k.kind, k.score)).collect();
                     writeln!(
                         out,
-                        "{:>4} {}{:<10} {:<30.30} {:<10} {}",
+                        "{:>4} {}{:<10} {:<30.30} {:<10} {:<36} {}",
                         clause.ordinal,
                         "  ".repeat(clause.depth as usize),
                         clause.number.as_deref().unwrap_or("-"),
                         clause.heading.as_deref().unwrap_or("-"),
                         format!("{:?}", clause.role).to_lowercase(),
+                        if kinds.is_empty() { "-".to_owned() } else { kinds.join(",") },
                         first.replace('\n', " ")
                     )?;
+                    for fact in &facts {
+                        writeln!(out, "{:>16} {}", "fact", serde_json::to_string(fact)?)?;
+                    }
                 }
             }
         }

@@ -3,7 +3,8 @@
 use std::process::ExitCode;
 
 use crate::args::{
-    EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs, SegmentationArgs,
+    CuadArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs,
+    SegmentationArgs,
 };
 
 pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
@@ -103,23 +104,17 @@ pub fn robustness(args: RobustnessArgs) -> anyhow::Result<ExitCode> {
     Ok(verdict(pass))
 }
 
-/// The accuracy each fact must reach (issue 4).
-const FACT_THRESHOLDS: &[(&str, f64)] = &[
-    ("governing law", 0.90),
-    ("agreement date", 0.85),
-    ("renewal term", 0.70),
-    ("notice period to terminate renewal", 0.70),
-];
-
 pub fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
     let report = clausal::eval::facts(&args.data)?;
-    let threshold =
-        |name: &str| FACT_THRESHOLDS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, t)| *t);
+    let threshold = |name: &str| {
+        clausal::eval::MIN_FACTS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, t)| *t)
+    };
     let pass = report.accuracy.iter().all(|(name, _, _, acc)| *acc >= threshold(name));
     if args.json {
         print_json(&report, pass)?;
     } else {
         println!("contract facts on {} ({} contracts)", args.data.display(), report.contracts);
+        println!("  normalisation: {}", report.normalisation);
         for (name, ok, n, acc) in &report.accuracy {
             println!("  {name:36} {acc:.3} ({ok}/{n}; threshold {})", threshold(name));
         }
@@ -187,5 +182,168 @@ pub fn email(args: EmailArgs) -> anyhow::Result<ExitCode> {
             100.0 * args.min_agreement
         );
     }
+    Ok(verdict(pass))
+}
+
+pub fn docx(args: DocxArgs) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let r = clausal::eval::docx(&args.data, &args.soffice)?;
+    let wall = start.elapsed().as_secs_f64();
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["label_recall"] = r.label_recall().into();
+        value["label_precision"] = r.label_precision().into();
+        value["wall_seconds"] = wall.into();
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
+        println!("docx numbering vs LibreOffice's text export on {}", dirs.join(", "));
+        println!(
+            "  files            {} ({} scored; {} without LibreOffice text, {} failed)",
+            r.files,
+            r.scored,
+            r.no_reference.len(),
+            r.failed.len()
+        );
+        println!(
+            "  label recall     {}/{} = {:.3} of LibreOffice's labels shown in order \
+             (threshold {})",
+            r.matched_labels,
+            r.reference_labels,
+            r.label_recall(),
+            clausal::eval::MIN_LABEL_RECALL
+        );
+        println!(
+            "  label precision  {}/{} = {:.3} of ours shown by LibreOffice (threshold {})",
+            r.matched_labels,
+            r.our_labels,
+            r.label_precision(),
+            clausal::eval::MIN_LABEL_PRECISION
+        );
+        println!("  rendered labels  {} (DOCX numbering)", r.rendered_labels);
+        println!(
+            "  word F1          mean {:.4} (threshold {}), pooled {:.4}",
+            r.mean_word_f1,
+            clausal::eval::MIN_MEAN_WORD_F1,
+            r.pooled_word_f1
+        );
+        println!(
+            "  time             {wall:.1} s wall: LibreOffice {:.1} s, clausal {:.2} s",
+            r.libreoffice_seconds, r.extract_seconds
+        );
+        for file in &r.no_reference {
+            println!("  NO TEXT  {file}");
+        }
+        for (file, error) in &r.failed {
+            println!("  FAILED   {file}: {error}");
+        }
+        if args.all_differences {
+            println!("  per file (LibreOffice labels, ours, matched, word F1):");
+            for f in &r.per_file {
+                println!(
+                    "    {:4} {:4} {:4} {:.3}  {}",
+                    f.reference_labels, f.our_labels, f.matched_labels, f.word_f1, f.file
+                );
+            }
+        }
+        let shown = if args.all_differences { r.differences.len() } else { 10 };
+        println!("  label differences: {} stretches", r.differences.len());
+        for d in r.differences.iter().take(shown) {
+            println!(
+                "    {}\n      libreoffice {:?} ours {:?} :: {}",
+                d.file, d.libreoffice, d.ours, d.context
+            );
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
+    let options = clausal::classify::TrainOptions::default();
+    let r = clausal::eval::cuad(&args.data, args.cv.map(|k| k as usize), &options, !args.no_facts)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    match r.folds {
+        Some(k) => println!(
+            "CUAD {} ({} contracts, {} clauses, {k}-fold cross-validation by contract)",
+            args.data.display(),
+            r.contracts,
+            r.clauses
+        ),
+        None => println!(
+            "CUAD {} ({} contracts, {} clauses, shipped classifier: trained on {} of them)",
+            args.data.display(),
+            r.contracts,
+            r.clauses,
+            r.contracts_seen_in_training
+        ),
+    }
+    let table = |title: &str, scores: &[clausal::eval::CategoryScore], unit: &str| {
+        println!("  {title}");
+        println!("    {:<36} {:>7} {:>6} {:>6} {:>6}", "category", unit, "P", "R", "F1");
+        for s in scores {
+            let mark = if s.positive_contracts >= clausal::eval::MIN_SUPPORT { ' ' } else { '*' };
+            println!(
+                "   {mark}{:<36} {:>7} {:>6.3} {:>6.3} {:>6.3}",
+                s.category, s.support, s.precision, s.recall, s.f1
+            );
+        }
+    };
+    table("document level (contract contains the category)", &r.document_level, "pos");
+    println!(
+        "  document macro-F1 {:.3} (threshold {}; * = fewer than {} positive contracts, not averaged)",
+        r.document_macro_f1,
+        clausal::eval::MIN_DOC_MACRO_F1,
+        clausal::eval::MIN_SUPPORT
+    );
+    table(
+        "clause level (clause overlapping a gold span carries its kind)",
+        &r.clause_level,
+        "spans",
+    );
+    println!(
+        "  clause macro-F1 {:.3} (threshold {})",
+        r.clause_macro_f1,
+        clausal::eval::MIN_CLAUSE_MACRO_F1
+    );
+    println!(
+        "  segmentation: {:.2}% of {} located spans within one clause ({} not located), median clause {} words",
+        100.0 * r.within_one_clause,
+        r.spans_located,
+        r.spans_unlocated,
+        r.median_clause_words
+    );
+    println!(
+        "  force majeure: recall {:.3} of {} provisions, precision {:.3} of {} typed clauses",
+        r.fm_recall, r.fm_provisions, r.fm_precision, r.fm_typed_clauses
+    );
+    let limit = if args.all_cases { usize::MAX } else { 10 };
+    for m in r.fm_misses.iter().take(limit) {
+        println!("    miss  {} | {} | {}", m.contract, m.label, m.text);
+    }
+    for m in r.fm_false_positives.iter().take(limit) {
+        println!("    false {} | {} | {:.2} | {}", m.contract, m.label, m.score, m.text);
+    }
+    if let Some(f) = &r.facts {
+        println!("  facts ({} contracts; {})", f.contracts, f.normalisation);
+        for (name, ok, n, acc) in &f.accuracy {
+            println!("    {name:<36} {ok:>4}/{n:<4} {acc:.3}");
+        }
+    }
+    println!(
+        "  speed: {:.0} clauses per CPU-second (segment + classify + facts)",
+        r.clauses_per_cpu_second
+    );
+    for f in &failures {
+        println!("  below threshold: {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
     Ok(verdict(pass))
 }

@@ -5,3 +5,5 @@ pub mod demo;
 pub mod embed;
 pub mod eval;
 pub mod extract;
+pub mod kinds;
+pub mod train;

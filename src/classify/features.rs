@@ -1,0 +1,198 @@
+//! Sparse lexical features of a clause, hashed into a fixed number of buckets.
+//!
+//! Four namespaces, each L2-normalised on its own so that a long text does not drown its
+//! heading: the clause text (word unigrams and bigrams, sublinear term frequency), its first four
+//! words after the number label (where PDFs run a heading into the text), the clause's own
+//! heading (unigrams and bigrams), and the nearest enclosing heading (unigrams). Words are
+//! lower-cased runs of letters; digit runs become `#`, so "30 days" and "60 days" share a
+//! feature. Hashing is FNV-1a over the namespace and the words: stable across platforms and
+//! releases, which the trained model file relies on.
+
+use std::collections::HashMap;
+
+/// Number of hash buckets (a power of two).
+pub const BUCKETS: u32 = 1 << 18;
+
+/// Words of the clause text that count; the rest of a giant clause adds nothing.
+const MAX_TEXT_WORDS: usize = 600;
+
+/// Which part of the clause a feature comes from, and its weight.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Namespace {
+    Text,
+    Lead,
+    Heading,
+    Parent,
+}
+
+impl Namespace {
+    fn tag(self) -> u8 {
+        match self {
+            Namespace::Text => b't',
+            Namespace::Lead => b'l',
+            Namespace::Heading => b'h',
+            Namespace::Parent => b'p',
+        }
+    }
+
+    fn weight(self) -> f32 {
+        match self {
+            Namespace::Text => 1.0,
+            Namespace::Lead => 0.5,
+            Namespace::Heading => 1.0,
+            Namespace::Parent => 0.5,
+        }
+    }
+}
+
+/// What the classifier sees of a clause.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct ClauseView<'a> {
+    /// The clause text.
+    pub text: &'a str,
+    /// Its own heading.
+    pub heading: Option<&'a str>,
+    /// The nearest enclosing clause's heading.
+    pub parent_heading: Option<&'a str>,
+    /// The clause defines a term (`"Affiliate" means ...`).
+    pub definition: bool,
+}
+
+/// A sparse feature vector: (bucket, value), buckets unique and sorted.
+pub(crate) type Features = Vec<(u32, f32)>;
+
+/// Computes the features of a clause.
+pub(crate) fn features(view: &ClauseView<'_>) -> Features {
+    let mut out: HashMap<u32, f32> = HashMap::new();
+    add_namespace(&mut out, Namespace::Text, view.text, true, MAX_TEXT_WORDS);
+    add_namespace(&mut out, Namespace::Lead, super::kinds::strip_label(view.text), true, 4);
+    if let Some(h) = view.heading {
+        add_namespace(&mut out, Namespace::Heading, h, true, 32);
+    }
+    if let Some(p) = view.parent_heading {
+        add_namespace(&mut out, Namespace::Parent, p, false, 32);
+    }
+    let mut v: Features = out.into_iter().collect();
+    v.sort_unstable_by_key(|&(b, _)| b);
+    v
+}
+
+fn add_namespace(
+    out: &mut HashMap<u32, f32>,
+    ns: Namespace,
+    text: &str,
+    bigrams: bool,
+    max_words: usize,
+) {
+    let words = words(text, max_words);
+    if words.is_empty() {
+        return;
+    }
+    let mut counts: HashMap<u32, f32> = HashMap::new();
+    for (i, w) in words.iter().enumerate() {
+        *counts.entry(bucket(ns, &[w])).or_default() += 1.0;
+        if bigrams && let Some(next) = words.get(i + 1) {
+            *counts.entry(bucket(ns, &[w, next])).or_default() += 1.0;
+        }
+    }
+    let mut norm = 0.0f32;
+    for v in counts.values_mut() {
+        *v = 1.0 + v.ln();
+        norm += *v * *v;
+    }
+    let scale = ns.weight() / norm.sqrt().max(f32::MIN_POSITIVE);
+    for (b, v) in counts {
+        *out.entry(b).or_default() += v * scale;
+    }
+}
+
+/// Lower-cased words, digit runs as `#`, at most `max`.
+fn words(text: &str, max: usize) -> Vec<String> {
+    let mut out = Vec::new();
+    let mut cur = String::new();
+    let flush = |cur: &mut String, out: &mut Vec<String>| {
+        if !cur.is_empty() {
+            out.push(std::mem::take(cur));
+        }
+    };
+    for c in text.chars() {
+        if out.len() >= max {
+            break;
+        }
+        if c.is_alphabetic() {
+            if cur == "#" {
+                flush(&mut cur, &mut out);
+            }
+            cur.extend(c.to_lowercase());
+        } else if c.is_ascii_digit() {
+            if cur != "#" {
+                flush(&mut cur, &mut out);
+                cur.push('#');
+            }
+        } else if c == '\'' || c == '\u{2019}' {
+            // "party's" -> "party", "s" is dropped below.
+            flush(&mut cur, &mut out);
+        } else {
+            flush(&mut cur, &mut out);
+        }
+    }
+    flush(&mut cur, &mut out);
+    out.retain(|w| w.len() > 1 || w == "#");
+    out.truncate(max);
+    out
+}
+
+fn bucket(ns: Namespace, words: &[&String]) -> u32 {
+    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
+    let mut eat = |b: u8| {
+        h ^= u64::from(b);
+        h = h.wrapping_mul(0x0000_0100_0000_01b3);
+    };
+    eat(ns.tag());
+    for w in words {
+        eat(0x1f);
+        w.bytes().for_each(&mut eat);
+    }
+    (h % u64::from(BUCKETS)) as u32
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn words_are_normalised() {
+        let w = words("The Party's 30-day NOTICE, (a) é", 100);
+        assert_eq!(w, vec!["the", "party", "#", "day", "notice", "é"]);
+        assert_eq!(words("x y z", 2).len(), 0);
+        assert_eq!(words("alpha beta gamma", 2), vec!["alpha", "beta"]);
+    }
+
+    #[test]
+    fn hashing_is_stable() {
+        // The shipped model depends on these values never changing.
+        let a = String::from("force");
+        let b = String::from("majeure");
+        assert_eq!(bucket(Namespace::Text, &[&a, &b]), bucket(Namespace::Text, &[&a, &b]));
+        assert_ne!(bucket(Namespace::Text, &[&a]), bucket(Namespace::Heading, &[&a]));
+        assert_eq!(bucket(Namespace::Text, &[&a]), 237_799);
+    }
+
+    #[test]
+    fn namespaces_are_unit_norm() {
+        // Text 1, lead 0.5 (squared: 0.25).
+        let f = features(&ClauseView { text: "a notice a notice", ..ClauseView::default() });
+        let norm: f32 = f.iter().map(|(_, v)| v * v).sum();
+        assert!((norm - 1.25).abs() < 1e-5, "{norm}");
+        let f = features(&ClauseView {
+            text: "notice period",
+            heading: Some("Notices"),
+            parent_heading: Some("General"),
+            definition: false,
+        });
+        let norm: f32 = f.iter().map(|(_, v)| v * v).sum();
+        // Text 1, lead 0.25, heading 1, parent 0.25.
+        assert!((norm - 2.5).abs() < 1e-4, "{norm}");
+        assert!(f.windows(2).all(|w| w[0].0 < w[1].0));
+    }
+}
