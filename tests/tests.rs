@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod classify;
 mod cli;
 mod embed;
 mod extract;

@@ -93,8 +93,10 @@ impl CuadContract {
     /// pattern matches the clause's heading; for a clause without one, the start of its text
     /// ("14.7 Force Majeure Neither party ..."), else its parent's heading. Definitions get no
     /// kinds from headings: `"Force Majeure" means ...` defines a term, it is not the clause.
+    /// Then each located gold span alone, labelled with its category: clean positive text.
     pub fn labelled_clauses(&self) -> Vec<LabelledClause> {
-        self.clauses
+        let mut out: Vec<LabelledClause> = self
+            .clauses
             .iter()
             .map(|c| {
                 let mut kinds: Vec<ClauseKind> = self
@@ -140,7 +142,17 @@ impl CuadContract {
                     document: Some(self.name.clone()),
                 }
             })
-            .collect()
+            .collect();
+        // Each located gold span on its own, as clean positive text for its category.
+        for (kind, range) in &self.gold {
+            out.push(LabelledClause {
+                text: self.doc.text.get(range.clone()).unwrap_or("").to_owned(),
+                kinds: vec![*kind],
+                document: Some(self.name.clone()),
+                ..LabelledClause::default()
+            });
+        }
+        out
     }
 }
 

@@ -205,12 +205,12 @@ impl Model {
                 for c in 0..k {
                     let y = li.next_if(|&&l| l == c).is_some();
                     let p = sigmoid(z[c]);
-                    g[c] = if y { (p - 1.0) * pos_weight[c] } else { p };
-                    bias[c] -= lr * g[c];
+                    g[c] = lr * if y { (p - 1.0) * pos_weight[c] } else { p };
+                    bias[c] -= g[c];
                 }
                 for &(b, v) in features {
                     let row = &mut w[b as usize * k..(b as usize + 1) * k];
-                    row.iter_mut().zip(&g).for_each(|(w, g)| *w -= lr * g * v);
+                    row.iter_mut().zip(&g).for_each(|(w, g)| *w -= g * v);
                 }
             }
         }

@@ -8,7 +8,7 @@ use std::time::Instant;
 use serde::{Deserialize, Serialize};
 
 use super::extraction::cpu_seconds;
-use crate::classify::cuad::Normalised;
+use crate::classify::cuad::{Normalised, name_key};
 use crate::error::Error;
 use crate::extract::{DocId, Document};
 use crate::segment::segment;
@@ -67,8 +67,7 @@ pub fn segmentation(dir: &Path) -> crate::Result<SegmentationReport> {
         if NOT_CLAUSES.contains(&span.category.as_str()) {
             continue;
         }
-        let stem = span.filename.strip_suffix(".pdf").unwrap_or(&span.filename).to_owned();
-        gold.entry(stem).or_default().push(span.text);
+        gold.entry(name_key(&span.filename)).or_default().push(span.text);
     }
     let txt_dir = dir.join("txt");
     let mut files: Vec<_> = std::fs::read_dir(&txt_dir)
@@ -97,7 +96,7 @@ pub fn segmentation(dir: &Path) -> crate::Result<SegmentationReport> {
             numbered += usize::from(c.number.is_some());
         }
         let normalised = Normalised::new(&doc.text);
-        for g in gold.get(&stem).map(Vec::as_slice).unwrap_or(&[]) {
+        for g in gold.get(&name_key(&stem)).map(Vec::as_slice).unwrap_or(&[]) {
             match normalised.locate(&doc.text, g) {
                 Some(r) => {
                     located += 1;

@@ -210,7 +210,7 @@ impl Document {
 
     /// A document of pdftotext-style text: blocks are runs of non-blank lines, and a form feed
     /// starts a new page.
-    pub(crate) fn from_plain_text(id: DocId, text: String) -> Document {
+    pub fn from_plain_text(id: DocId, text: String) -> Document {
         let blocks = text::plain_blocks(&text);
         Document::from_blocks(id, text, blocks)
     }

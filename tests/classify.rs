@@ -1,0 +1,121 @@
+//! The shipped clause classifier on clauses written here, and `clausal kinds` / `train` /
+//! `clauses`.
+
+use std::process::Command;
+
+use clausal::{Classifier, ClauseKind, ClauseView, DocId, Document, LabelledClause};
+
+fn kinds_of(text: &str, heading: Option<&str>) -> Vec<ClauseKind> {
+    let view = ClauseView { text, heading, ..ClauseView::default() };
+    Classifier::bundled().unwrap().classify(&view).into_iter().map(|k| k.kind).collect()
+}
+
+#[test]
+fn shipped_classifier_types_typical_clauses() {
+    let fm = "Neither party shall be liable for any failure or delay in performance caused by \
+              acts of God, fire, flood, war, epidemic or other causes beyond its reasonable control.";
+    assert!(kinds_of(fm, Some("Force Majeure")).contains(&ClauseKind::ForceMajeure));
+    // Without the heading, the wording alone.
+    assert!(kinds_of(fm, None).contains(&ClauseKind::ForceMajeure));
+    let law = "This Agreement shall be governed by and construed in accordance with the laws of \
+               the State of New York, without regard to its conflict of laws principles.";
+    assert!(kinds_of(law, Some("Governing Law")).contains(&ClauseKind::GoverningLaw));
+    let assignment = "Neither party may assign this Agreement or any of its rights hereunder \
+                      without the prior written consent of the other party.";
+    assert!(kinds_of(assignment, Some("Assignment")).contains(&ClauseKind::AntiAssignment));
+    let insurance = "Supplier shall maintain commercial general liability insurance with limits \
+                     of not less than $1,000,000 per occurrence.";
+    assert!(kinds_of(insurance, Some("Insurance")).contains(&ClauseKind::Insurance));
+}
+
+#[test]
+fn definitions_and_contents_entries_are_not_force_majeure() {
+    let definition = "\"Force Majeure\" means any event beyond the reasonable control of a party.";
+    assert!(!kinds_of(definition, Some("Force Majeure")).contains(&ClauseKind::ForceMajeure));
+    assert!(kinds_of("12.4 Force Majeure 43", None).is_empty());
+    assert!(kinds_of("The parties met for lunch.", None).is_empty());
+}
+
+#[test]
+fn document_kinds_come_from_clause_scores() {
+    let c = Classifier::bundled().unwrap();
+    let text = "1. Governing Law\nThis Agreement is governed by the laws of the State of Delaware.\n\n\
+                2. Force Majeure\nNeither party is liable for delays caused by fire, flood or \
+                other causes beyond its reasonable control.\n";
+    let doc = Document::from_plain_text(DocId::of_bytes(text.as_bytes()), text.to_owned());
+    let clauses = clausal::segment(&doc);
+    let scores: Vec<_> =
+        clausal::classify::clause_views(&doc, &clauses).iter().map(|v| c.scores(v)).collect();
+    let kinds: Vec<ClauseKind> = c.document_kinds(&scores).into_iter().map(|k| k.kind).collect();
+    assert!(kinds.contains(&ClauseKind::GoverningLaw), "{kinds:?}");
+    assert!(kinds.contains(&ClauseKind::ForceMajeure), "{kinds:?}");
+    assert!(!kinds.contains(&ClauseKind::Insurance), "{kinds:?}");
+}
+
+#[test]
+fn kinds_json_lists_every_kind_with_a_definition() {
+    let out =
+        Command::new(env!("CARGO_BIN_EXE_clausal")).args(["kinds", "--json"]).output().unwrap();
+    assert!(out.status.success());
+    let rows: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(rows.len(), ClauseKind::ALL.len());
+    for row in &rows {
+        assert!(!row["definition"].as_str().unwrap().is_empty(), "{row}");
+    }
+    let fm = rows.iter().find(|r| r["id"] == "force_majeure").unwrap();
+    assert_eq!(fm["ledgar_labels"][0], "Force Majeure");
+    let cap = rows.iter().find(|r| r["id"] == "cap_on_liability").unwrap();
+    assert_eq!(cap["cuad_category"], "Cap On Liability");
+}
+
+#[test]
+fn train_from_json_lines_gives_a_working_model() {
+    let dir = std::env::temp_dir().join(format!("clausal-train-{}", std::process::id()));
+    std::fs::create_dir_all(&dir).unwrap();
+    let mut lines = String::new();
+    for i in 0..30 {
+        let rows = [
+            LabelledClause {
+                text: format!(
+                    "All notices must be in writing and sent to the address in schedule {i}."
+                ),
+                heading: Some("Notices".into()),
+                kinds: vec![ClauseKind::Notices],
+                document: Some(format!("doc{}", i % 6)),
+                ..Default::default()
+            },
+            LabelledClause {
+                text: format!("The price for each unit is set out in exhibit {i} and is fixed."),
+                kinds: vec![],
+                document: Some(format!("doc{}", i % 6)),
+                ..Default::default()
+            },
+        ];
+        for r in rows {
+            lines.push_str(&serde_json::to_string(&r).unwrap());
+            lines.push('\n');
+        }
+    }
+    let input = dir.join("labelled.jsonl");
+    let model = dir.join("model.bin");
+    std::fs::write(&input, lines).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_clausal"))
+        .args(["train", "--jsonl"])
+        .arg(&input)
+        .arg("-o")
+        .arg(&model)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let c = Classifier::new(clausal::classify::Model::load(&model).unwrap());
+    assert_eq!(c.model().kinds(), &[ClauseKind::Notices]);
+    let notice = ClauseView { text: "Notices shall be in writing.", ..ClauseView::default() };
+    assert!(c.classify(&notice).iter().any(|k| k.kind == ClauseKind::Notices));
+    let price = ClauseView { text: "The price per unit is fixed.", ..ClauseView::default() };
+    assert!(c.classify(&price).is_empty());
+    std::fs::remove_dir_all(&dir).ok();
+}
