@@ -90,8 +90,8 @@ pub fn load(dir: &Path) -> crate::Result<Vec<CuadContract>> {
 impl CuadContract {
     /// The clauses with their labels: the CUAD kinds of the gold spans a clause overlaps by at
     /// least half of the shorter of the two, plus the kinds CUAD does not label whose heading
-    /// pattern matches the clause's heading; for a clause without one, the start of its text
-    /// ("14.7 Force Majeure Neither party ..."), else its parent's heading. Definitions get no
+    /// pattern matches the clause's heading, the start of its text ("14.7 Force Majeure Neither
+    /// party ...") or, when neither names a kind, its parent's heading (see `named_kinds`). Definitions get no
     /// kinds from headings: `"Force Majeure" means ...` defines a term, it is not the clause.
     /// Then each located gold span alone, labelled with its category: clean positive text.
     pub fn labelled_clauses(&self) -> Vec<LabelledClause> {
@@ -114,16 +114,7 @@ impl CuadContract {
                     && !super::lexical::is_definition(text)
                     && !super::lexical::is_contents_entry(text)
                 {
-                    let named: Vec<ClauseKind> = match c.heading.as_deref() {
-                        Some(h) => ClauseKind::from_heading(h).collect(),
-                        None => {
-                            let lead: Vec<_> = ClauseKind::from_lead(text).collect();
-                            match parent {
-                                Some(p) if lead.is_empty() => ClauseKind::from_heading(p).collect(),
-                                _ => lead,
-                            }
-                        }
-                    };
+                    let named = super::named_kinds(c.heading.as_deref(), text, parent);
                     let lexical = super::lexical::lexical_kinds(text);
                     kinds.extend(
                         named

@@ -90,7 +90,8 @@ impl Classifier {
 
     /// The score of every kind the model knows, in model order: the model's probability, raised
     /// to at least [`HEADING_SCORE`] for a kind CUAD does not label when the clause's heading (or
-    /// the start of its text, where the heading runs into it) names the kind, or when its words
+    /// the start of its text, where the heading runs into it, or else its parent's heading)
+    /// names the kind, or when its words
     /// establish it (force majeure wording: an excuse for causes beyond control). Those kinds
     /// were trained from the same rules; the rules make them certain where the model is not.
     /// Definitions get none of those kinds (`"Force Majeure" means ...` is not a force majeure
@@ -102,10 +103,7 @@ impl Classifier {
         let named: Vec<ClauseKind> = if definition || contents {
             Vec::new()
         } else {
-            let mut named: Vec<ClauseKind> = match view.heading {
-                Some(h) => ClauseKind::from_heading(h).collect(),
-                None => ClauseKind::from_lead(view.text).collect(),
-            };
+            let mut named = named_kinds(view.heading, view.text, view.parent_heading);
             named.extend(lexical::lexical_kinds(view.text));
             named
         };
@@ -170,6 +168,25 @@ impl Classifier {
     /// The kinds of each clause of a segmented document.
     pub fn classify_clauses(&self, doc: &Document, clauses: &[Clause]) -> Vec<Vec<KindScore>> {
         clause_views(doc, clauses).iter().map(|v| self.classify(v)).collect()
+    }
+}
+
+/// The kinds a clause's headings name: its own heading's; for a clause without a heading, the
+/// heading run into the start of its text ("14.7 Force Majeure Neither party ..."); when those
+/// name none, the nearest enclosing heading's ("9.1 Protection by Provider" under
+/// "9. Indemnification" is an indemnification clause).
+pub(crate) fn named_kinds(
+    heading: Option<&str>,
+    text: &str,
+    parent_heading: Option<&str>,
+) -> Vec<ClauseKind> {
+    let own: Vec<ClauseKind> = match heading {
+        Some(h) => ClauseKind::from_heading(h).collect(),
+        None => ClauseKind::from_lead(text).collect(),
+    };
+    match parent_heading {
+        Some(p) if own.is_empty() => ClauseKind::from_heading(p).collect(),
+        _ => own,
     }
 }
 
