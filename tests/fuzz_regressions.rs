@@ -3,7 +3,7 @@
 
 use std::time::Duration;
 
-use clausal::{ErrorKind, ExtractOptions, Fault, Limits};
+use clausal::{ExtractOptions, Limits};
 
 /// The options the fuzz targets use.
 fn fuzz_options() -> ExtractOptions {
@@ -13,12 +13,13 @@ fn fuzz_options() -> ExtractOptions {
     }
 }
 
-/// `parse_email`: a multipart whose message/rfc822 part is itself a bare message/rfc822 wrapper.
-/// mail-parser 0.11.9 loses its part tree on this structure: `debug_assert!(false, "Invalid part
-/// ID, could not find multipart.")` (message.rs:485) in builds with debug assertions (the fuzz
-/// build) and recovers in release. In builds with debug assertions the MIME pre-walk refuses the
-/// shape (the wrapper as the last part of the multipart) before mail-parser runs; release builds
-/// parse it. `cargo test --release` checks the release side, `cargo test` the other.
+/// `parse_email`: a multipart whose message/rfc822 part is itself a bare message/rfc822 wrapper,
+/// as the last part. mail-parser 0.11.9 reaches its own `debug_assert!(false, "Invalid part ID,
+/// could not find multipart.")` (message.rs:485) on this and on other shapes where nested parts
+/// lose track of their multipart; in builds without debug assertions for mail-parser (release,
+/// and this crate's dev and test profiles, see Cargo.toml) it recovers. The message must come
+/// out, or a typed error, never a panic; the same wrapper followed by another part, outside a
+/// multipart, and a single wrapper inside one, all parse.
 #[test]
 fn parse_email_nested_rfc822_in_multipart() {
     let last = concat!(
@@ -34,19 +35,10 @@ fn parse_email_nested_rfc822_in_multipart() {
         "body\n",
         "--b--\n",
     );
-    let result = clausal::extract_bytes(last.as_bytes(), "fuzz.eml", &fuzz_options());
-    if cfg!(debug_assertions) {
-        // Builds with debug assertions refuse the shape before mail-parser asserts on it.
-        let err = result.expect_err("refused in builds with debug assertions");
-        assert_eq!(err.fault(), Fault::Input, "{err}");
-        assert!(matches!(err.kind(), ErrorKind::MalformedDocument { .. }), "{err}");
-        assert!(err.to_string().contains("message/rfc822"), "{err}");
-    } else {
-        // Release builds: mail-parser recovers and the message comes out.
-        assert!(!result.expect("parsed in release builds").is_empty());
-    }
+    let docs = clausal::extract_bytes(last.as_bytes(), "fuzz.eml", &fuzz_options()).unwrap();
+    assert!(!docs.is_empty());
     // The same wrapper followed by another part (mail-parser's own test messages have it),
-    // outside a multipart, and a single wrapper inside one, still parse.
+    // outside a multipart, and a single wrapper inside one.
     let followed = last.replace("--b--\n", "--b\nContent-Type: text/plain\n\nmore\n--b--\n");
     let top = "Content-Type: message/rfc822\n\nContent-Type: message/rfc822\n\nX: 2\n\nbody\n";
     let single = last.replacen("Content-Type: message/rfc822\n\n", "", 1);

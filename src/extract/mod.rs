@@ -368,7 +368,7 @@ fn find_utf16(bytes: &[u8], needle: &str) -> bool {
     memfind(bytes, &encoded).is_some()
 }
 
-pub(crate) fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+fn memfind(haystack: &[u8], needle: &[u8]) -> Option<usize> {
     haystack.windows(needle.len()).position(|w| w == needle)
 }
 

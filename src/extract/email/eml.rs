@@ -212,8 +212,6 @@ fn mime_depth_at(
     let mut rescanned: u64 = 0;
     let rescan_cap = 16 * bytes.len() as u64 + (1 << 20);
     let mut headers = Vec::new();
-    // The last headers parsed opened an unencoded message/rfc822 level.
-    let mut opened_message = false;
     let push = |stack: &mut Vec<Level>, level: Level, deepest: &mut usize| {
         stack.push(level);
         *deepest = (*deepest).max(base + stack.len());
@@ -224,7 +222,6 @@ fn mime_depth_at(
         if !stream.parse_headers(&conf, &mut headers) {
             break;
         }
-        let wraps_message = std::mem::take(&mut opened_message);
         let ct = headers.header_value(&HeaderName::ContentType).and_then(|v| v.as_content_type());
         let ctype = ct.map(|c| c.ctype().to_ascii_lowercase()).unwrap_or_default();
         let subtype = ct.and_then(|c| c.subtype()).map(str::to_ascii_lowercase).unwrap_or_default();
@@ -261,41 +258,10 @@ fn mime_depth_at(
             _ => 0,
         };
         if is_message && encoding == 0 {
-            if cfg!(debug_assertions)
-                && wraps_message
-                && let Some(boundary) = state.boundary.as_deref()
-            {
-                // A message/rfc822 part whose content is, unencoded, another bare
-                // message/rfc822 wrapper, as the last part of a multipart: mail-parser 0.11.9
-                // fails an internal `debug_assert!` on some of these ("Invalid part ID, could
-                // not find multipart", message.rs:485) and recovers in release builds, where
-                // real mail with this shape parses (one of mail-parser's own test messages has
-                // it). So builds with debug assertions (the fuzz build) refuse the shape here,
-                // and release builds leave it to mail-parser.
-                let here = stream.offset().min(bytes.len());
-                let mut marker = b"--".to_vec();
-                marker.extend_from_slice(boundary);
-                let rest = &bytes[here..];
-                let next = crate::extract::memfind(rest, &marker);
-                rescanned += next.map_or(rest.len(), |p| p + marker.len()) as u64;
-                if rescanned > rescan_cap {
-                    return Err(ExtractError::Malformed(
-                        "MIME structure would make the parser rescan the message too often".into(),
-                    ));
-                }
-                if next.is_some_and(|p| rest[p + marker.len()..].starts_with(b"--")) {
-                    return Err(ExtractError::Malformed(
-                        "message/rfc822 part that directly wraps another message/rfc822 part \
-                         as the last part of a multipart"
-                            .into(),
-                    ));
-                }
-            }
             let boundary = state.boundary.take();
             let level = Level { boundary, is_message: true, is_digest: false };
             let parent = std::mem::replace(&mut state, level);
             push(&mut stack, parent, &mut deepest)?;
-            opened_message = true;
             continue;
         }
         let boundary = state.boundary.clone().unwrap_or_default();
