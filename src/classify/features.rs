@@ -142,17 +142,17 @@ fn words(text: &str, max: usize) -> Vec<String> {
     out
 }
 
+/// 64-bit FNV-1a: stable across platforms and releases.
+pub(crate) fn fnv1a(bytes: impl IntoIterator<Item = u8>) -> u64 {
+    bytes
+        .into_iter()
+        .fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0000_0100_0000_01b3))
+}
+
 fn bucket(ns: Namespace, words: &[&String]) -> u32 {
-    let mut h: u64 = 0xcbf2_9ce4_8422_2325;
-    let mut eat = |b: u8| {
-        h ^= u64::from(b);
-        h = h.wrapping_mul(0x0000_0100_0000_01b3);
-    };
-    eat(ns.tag());
-    for w in words {
-        eat(0x1f);
-        w.bytes().for_each(&mut eat);
-    }
+    let bytes = std::iter::once(ns.tag())
+        .chain(words.iter().flat_map(|w| std::iter::once(0x1f).chain(w.bytes())));
+    let h = fnv1a(bytes);
     (h % u64::from(BUCKETS)) as u32
 }
 

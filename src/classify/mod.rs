@@ -298,11 +298,7 @@ pub fn train(
     let folds = options.calibration_folds;
     let thresholds = (folds >= 2).then(|| {
         let fold_of = |c: &LabelledClause, i: usize| -> usize {
-            let key = c.document.as_deref().map_or(i as u64, |d| {
-                d.bytes().fold(0xcbf2_9ce4_8422_2325u64, |h, b| {
-                    (h ^ u64::from(b)).wrapping_mul(0x100_0000_01b3)
-                })
-            });
+            let key = c.document.as_deref().map_or(i as u64, |d| features::fnv1a(d.bytes()));
             (key % folds as u64) as usize
         };
         let out_of_fold: Vec<Vec<(usize, Vec<f32>)>> = (0..folds)

@@ -317,8 +317,11 @@ fn has(kinds: &[KindScore], kind: ClauseKind) -> bool {
 fn prf(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
     let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
     let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
-    let f = if p + r == 0.0 { 0.0 } else { 2.0 * p * r / (p + r) };
-    (p, r, f)
+    (p, r, f1(p, r))
+}
+
+fn f1(precision: f64, recall: f64) -> f64 {
+    if precision + recall == 0.0 { 0.0 } else { 2.0 * precision * recall / (precision + recall) }
 }
 
 fn macro_f1(scores: &[CategoryScore]) -> f64 {
@@ -420,11 +423,7 @@ fn clause_level(
             }
             let precision = right as f64 / typed.max(1) as f64;
             let recall = found as f64 / spans.max(1) as f64;
-            let f1 = if precision + recall == 0.0 {
-                0.0
-            } else {
-                2.0 * precision * recall / (precision + recall)
-            };
+            let f1 = f1(precision, recall);
             CategoryScore {
                 category: d.category.clone(),
                 kind: d.kind.clone(),

@@ -18,6 +18,7 @@ use std::path::Path;
 
 use serde::Serialize;
 
+use crate::classify::cuad::name_key;
 use crate::classify::facts::{ContractFacts, Duration, Fact, FactValue, durations};
 use crate::error::Error;
 use crate::extract::ExtractOptions;
@@ -73,11 +74,7 @@ pub fn facts(dir: &Path) -> crate::Result<FactsReport> {
         return Err(Error::invalid_argument(format!("{}: missing columns", csv_path.display())));
     };
     // CUAD's file names and its txt/ names differ in case and punctuation ("A&R" is "A_R").
-    let key = |name: &str| -> String {
-        let lower = name.to_lowercase();
-        let stem = lower.strip_suffix(".pdf").or(lower.strip_suffix(".txt")).unwrap_or(&lower);
-        stem.chars().filter(|c| c.is_alphanumeric()).collect()
-    };
+    let key = name_key;
     let index = |sub: &str| -> HashMap<String, std::path::PathBuf> {
         std::fs::read_dir(dir.join(sub))
             .into_iter()

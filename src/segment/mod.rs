@@ -713,6 +713,11 @@ impl<'a> Pass<'a> {
         true
     }
 
+    /// Open levels an article heading keeps: an enclosing exhibit and nothing else.
+    fn levels_kept_by_article(&self) -> usize {
+        self.stack.iter().position(|lv| lv.style == Some(Style::Exhibit)).map_or(0, |i| i + 1)
+    }
+
     /// Decides where a label goes: (stack length to keep before pushing, values, style).
     fn place(
         &self,
@@ -775,12 +780,7 @@ impl<'a> Pass<'a> {
             && !self.stack.iter().any(|lv| lv.style == Some(Style::Article))
             && let Some(r) = label.readings.iter().find(|r| r.style == Style::Article)
         {
-            let keep = self
-                .stack
-                .iter()
-                .position(|lv| lv.style == Some(Style::Exhibit))
-                .map_or(0, |i| i + 1);
-            return Some((keep, r.values.clone(), r.style));
+            return Some((self.levels_kept_by_article(), r.values.clone(), r.style));
         }
         // first item of a new level
         for r in label.readings.iter() {
@@ -788,12 +788,7 @@ impl<'a> Pass<'a> {
                 continue;
             }
             if r.style == Style::Article {
-                let keep = self
-                    .stack
-                    .iter()
-                    .position(|lv| lv.style == Some(Style::Exhibit))
-                    .map_or(0, |i| i + 1);
-                return Some((keep, r.values.clone(), r.style));
+                return Some((self.levels_kept_by_article(), r.values.clone(), r.style));
             }
             if let Some(j) = self.stack.iter().rposition(|lv| lv.style == Some(r.style)) {
                 return Some((j, r.values.clone(), r.style));
