@@ -95,6 +95,44 @@ pub enum ErrorKind {
         /// What is wrong, and where.
         message: String,
     },
+    /// Another writer holds the index (in this process or another).
+    #[error("index {} is locked by another writer", index.display())]
+    IndexLocked {
+        /// The index directory.
+        index: PathBuf,
+    },
+    /// An index directory is damaged, or is not an index.
+    #[error("index {} is damaged: {message}", index.display())]
+    IndexCorrupt {
+        /// The index directory (or file).
+        index: PathBuf,
+        /// What is wrong.
+        message: String,
+    },
+    /// The index was built with another embedding model.
+    #[error("index {} holds vectors of {expected}, not of {found}", index.display())]
+    ModelMismatch {
+        /// The index directory.
+        index: PathBuf,
+        /// The index's model.
+        expected: String,
+        /// The model offered.
+        found: String,
+    },
+    /// The full-text index failed.
+    #[error("index {}: {message}", index.display())]
+    Index {
+        /// The index directory.
+        index: PathBuf,
+        /// tantivy's message.
+        message: String,
+    },
+    /// A search query is malformed, too long or too deep.
+    #[error("invalid query: {0}")]
+    InvalidQuery(String),
+    /// clausal broke one of its own invariants.
+    #[error("internal error (please report it): {0}")]
+    Internal(String),
     /// A document's format, or a feature it uses, is not supported.
     #[error("{source_name}: unsupported: {message}")]
     UnsupportedFormat {
@@ -119,15 +157,21 @@ impl Error {
     /// Who caused this error.
     pub fn fault(&self) -> Fault {
         match *self.0 {
-            ErrorKind::Io { .. } | ErrorKind::DeviceUnavailable { .. } => Fault::Runtime,
+            ErrorKind::Io { .. }
+            | ErrorKind::DeviceUnavailable { .. }
+            | ErrorKind::IndexLocked { .. }
+            | ErrorKind::IndexCorrupt { .. }
+            | ErrorKind::Index { .. } => Fault::Runtime,
             ErrorKind::ModelLoad { .. }
             | ErrorKind::Tokenizer(_)
             | ErrorKind::LimitExceeded { .. }
             | ErrorKind::Encrypted { .. }
             | ErrorKind::MalformedDocument { .. }
             | ErrorKind::UnsupportedFormat { .. } => Fault::Input,
-            ErrorKind::InvalidArgument(_) => Fault::User,
-            ErrorKind::Inference(_) => Fault::Bug,
+            ErrorKind::InvalidArgument(_)
+            | ErrorKind::InvalidQuery(_)
+            | ErrorKind::ModelMismatch { .. } => Fault::User,
+            ErrorKind::Inference(_) | ErrorKind::Internal(_) => Fault::Bug,
         }
     }
 
@@ -183,6 +227,25 @@ impl Error {
             E::Malformed(message) => ErrorKind::MalformedDocument { source_name, message },
             E::Unsupported(message) => ErrorKind::UnsupportedFormat { source_name, message },
         })
+    }
+
+    pub(crate) fn index(dir: impl AsRef<Path>, e: tantivy::TantivyError) -> Error {
+        Error::from(ErrorKind::Index { index: dir.as_ref().to_path_buf(), message: e.to_string() })
+    }
+
+    pub(crate) fn index_corrupt(dir: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::IndexCorrupt {
+            index: dir.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn invalid_query(message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::InvalidQuery(message.to_string()))
+    }
+
+    pub(crate) fn bug(message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::Internal(message.to_string()))
     }
 
     pub(crate) fn invalid_argument(message: impl fmt::Display) -> Error {

@@ -91,6 +91,8 @@ mod embed;
 mod error;
 pub mod eval;
 mod extract;
+mod index;
+mod search;
 mod segment;
 
 pub use classify::facts;
@@ -103,6 +105,15 @@ pub use error::{Error, ErrorKind, Fault, Result};
 pub use extract::{
     Block, BlockKind, DocId, DocKind, Document, ExtractOptions, Limits, PageInfo, Span, extract,
     extract_bytes,
+};
+pub use index::records::{ClauseRecord, DocumentRecord};
+pub use index::{
+    ClauseId, CommitInfo, FailedFile, Index, IndexReader, IndexWriter, IngestEvent, IngestOptions,
+    IngestReport, IngestTimings, Manifest, ModelIdentity, PreparedClause, TextHash, Verification,
+};
+pub use search::{
+    Filter, Fusion, Hit, IndexStats, QuerySyntax, Ranked, SearchMode, SearchRequest, Searcher,
+    Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

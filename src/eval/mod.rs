@@ -9,14 +9,17 @@ use std::path::Path;
 
 use serde::{Deserialize, Serialize};
 
+mod acord;
 mod cuad;
 mod docx;
 mod email;
 mod extraction;
 mod facts;
+mod ingest;
 mod segmentation;
 pub mod textsim;
 
+pub use acord::{AcordReport, ModeScores, RankingScores, TUNING_SPLIT, acord};
 pub use cuad::{
     CategoryScore, CuadReport, FmCase, MAX_MEDIAN_WORDS, MIN_CLAUSE_MACRO_F1, MIN_DOC_MACRO_F1,
     MIN_FACTS, MIN_FM_PRECISION, MIN_FM_RECALL, MIN_SUPPORT, MIN_WITHIN_ONE_CLAUSE, cuad,
@@ -30,6 +33,7 @@ pub use extraction::{
     ExtractionReport, RobustnessReport, extraction, outcome_name, peak_rss_bytes, robustness,
 };
 pub use facts::{FactsReport, facts};
+pub use ingest::{IngestEvalReport, MAX_RERUN_SHARE, ingest};
 pub use segmentation::{SegmentationReport, segmentation};
 
 use crate::embed::Embedder;

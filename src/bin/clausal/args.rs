@@ -30,9 +30,145 @@ pub enum Command {
     Kinds(KindsArgs),
     /// Train a clause classifier from labelled clauses and write it to a file.
     Train(TrainArgs),
+    /// Ingest files and folders into an index (created if missing); unchanged files are skipped.
+    Ingest(IngestArgs),
+    /// Search the clauses of an index: BM25, vector or hybrid, with filters.
+    Search(SearchArgs),
+    /// The clauses most similar to a clause (by id) or to a text.
+    Similar(SimilarArgs),
+    /// Summarise an index: documents, clauses, kinds, size.
+    Stats(StatsArgs),
+    /// Remove files from an index.
+    Remove(RemoveArgs),
+    /// Check an index: manifest, commit, vector files and their checksums.
+    Verify(VerifyArgs),
     /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
     #[command(subcommand)]
     Eval(EvalCommand),
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IndexArg {
+    /// The index directory.
+    #[arg(long, value_name = "DIR", env = "CLAUSAL_INDEX", default_value = "clausal-index")]
+    pub index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files and folders (searched recursively; archives are opened).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Also remove from the index the files under the given folders that no longer exist.
+    #[arg(long)]
+    pub prune: bool,
+    /// Commit after this many changed files.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub commit_every: usize,
+    /// Print JSON lines (one per commit, one per failed file, then the report) instead of a
+    /// progress bar and a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    /// Only clauses of this kind (repeatable: any of them). See `clausal kinds`.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only clauses of this document id (repeatable).
+    #[arg(long = "doc", value_name = "ID")]
+    pub docs: Vec<String>,
+    /// Only documents of this format: pdf, docx, email, text, markdown (repeatable).
+    #[arg(long = "format", value_name = "FORMAT")]
+    pub formats: Vec<String>,
+    /// Only documents dated on or after this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only documents dated on or before this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only documents naming this party.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query (tantivy syntax for BM25: phrases in quotes, AND/OR/-, heading:word).
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// bm25, vector or hybrid.
+    #[arg(long, default_value = "hybrid")]
+    pub mode: String,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Read the query as plain words (no operators).
+    #[arg(long)]
+    pub plain: bool,
+    /// One JSON object per hit per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("target").required(true))]
+pub struct SimilarArgs {
+    /// A clause id (from search results).
+    #[arg(long, group = "target", value_name = "ID")]
+    pub clause: Option<String>,
+    /// A text.
+    #[arg(long, group = "target", value_name = "TEXT")]
+    pub text: Option<String>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// One JSON object per hit per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RemoveArgs {
+    /// Files to remove, as they were ingested (relative paths are resolved).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -86,6 +222,41 @@ pub enum EvalCommand {
     Cuad(CuadArgs),
     /// DOCX list numbering and text against LibreOffice's text export (runs soffice).
     Docx(DocxArgs),
+    /// Clause retrieval on ACORD (corpus.jsonl, queries.jsonl, qrels/*.tsv): nDCG and precision
+    /// of BM25, vector and hybrid search.
+    Acord(AcordArgs),
+    /// Ingest a folder into a fresh index and report speed, memory and size; then re-ingest it.
+    Ingest(EvalIngestArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct AcordArgs {
+    /// A folder laid out like ACORD.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct EvalIngestArgs {
+    /// The folder to ingest (e.g. CUAD's pdf/).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Only the first N files, sorted by name.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    /// Where to build the index [default: a fresh temporary directory, removed afterwards].
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]
@@ -299,4 +470,11 @@ pub struct ClausesArgs {
 pub struct DemoArgs {
     #[command(flatten)]
     pub model: ModelArgs,
+    /// Build the demo index here and keep it (for `clausal search --index DIR ...`) [default: a
+    /// temporary directory, removed afterwards]. Must be empty or a demo index.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// The archive to ingest [default: the sample archive in the source tree].
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
 }

@@ -30,6 +30,14 @@ fn main() -> ExitCode {
         Command::Clauses(args) => cmd::clauses::run(args),
         Command::Kinds(args) => cmd::kinds::run(args).map(|()| ExitCode::SUCCESS),
         Command::Train(args) => cmd::train::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Ingest(args) => cmd::index::ingest(args),
+        Command::Search(args) => cmd::index::search(args),
+        Command::Similar(args) => cmd::index::similar(args),
+        Command::Stats(args) => cmd::index::stats(args),
+        Command::Remove(args) => cmd::index::remove(args),
+        Command::Verify(args) => cmd::index::verify(args),
+        Command::Eval(EvalCommand::Acord(args)) => cmd::eval_search::acord(args),
+        Command::Eval(EvalCommand::Ingest(args)) => cmd::eval_search::ingest(args),
     };
     match result {
         Ok(code) => code,

@@ -1,95 +1,141 @@
-//! `clausal demo`: semantic matching of contract clauses with the bundled model.
+//! `clausal demo`: ingest the sample archive into an index and run a few searches on it.
 //!
-//! Until ingestion and search land, the demo embeds a handful of sample clauses and shows which
-//! of them each question finds, by cosine similarity.
+//! The sample archive (`samples/archive/`, written by `cargo run --example sample_archive`)
+//! holds a PDF services agreement, a DOCX supply agreement, a Markdown NDA and an email with a
+//! DOCX amendment attached; some force majeure clauses cover epidemics, some do not.
 
+use std::path::PathBuf;
 use std::time::Instant;
 
-use clausal::Embedder;
+use clausal::{
+    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, SearchMode,
+    SearchRequest, Similar,
+};
 
+use super::index::describe_hit;
 use crate::args::DemoArgs;
 
-const CLAUSES: &[(&str, &str)] = &[
-    (
-        "MSA 14.2 Force Majeure",
-        "Neither Party shall be liable for any failure or delay in performance caused by events beyond its reasonable control, including fire, flood, earthquake, war, terrorism, epidemic, pandemic or quarantine restrictions imposed by a governmental authority.",
-    ),
-    (
-        "Supply 9 Force Majeure",
-        "A party is excused from performance to the extent prevented by acts of God, strikes, lockouts, riots, acts of war, fire or explosion, provided it gives prompt written notice to the other party.",
-    ),
-    (
-        "MSA 11 Limitation of Liability",
-        "In no event shall either party's aggregate liability arising out of this Agreement exceed the fees paid by Customer in the twelve (12) months preceding the claim.",
-    ),
-    (
-        "MSA 12 Indemnification",
-        "Supplier shall defend, indemnify and hold harmless Customer from any third-party claim alleging that the Services infringe any patent, copyright or trade secret.",
-    ),
-    (
-        "NDA 3 Confidentiality",
-        "The Receiving Party shall hold the Disclosing Party's Confidential Information in strict confidence and use it solely to evaluate the proposed transaction.",
-    ),
-    (
-        "MSA 2.3 Renewal",
-        "This Agreement shall renew automatically for successive one-year terms unless either party gives notice of non-renewal at least ninety (90) days before the end of the then-current term.",
-    ),
-    (
-        "MSA 18 Governing Law",
-        "This Agreement is governed by the laws of the State of Delaware, without regard to its conflict of laws principles.",
-    ),
-    (
-        "DPA 4 Data Protection",
-        "The Processor shall process Personal Data only on documented instructions from the Controller and shall implement appropriate technical and organisational measures.",
-    ),
-];
+/// The sample archive in the source tree clausal was built from.
+fn sample_archive() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/samples/archive"))
+}
 
-const QUESTIONS: &[&str] = &[
-    "Are we excused if an epidemic or quarantine stops performance?",
-    "How much can we recover at most if they breach?",
-    "When do I have to cancel so the contract does not roll over?",
-    "Who pays if a third party sues for IP infringement?",
-];
+struct Cleanup(Option<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
 
 pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let t0 = Instant::now();
     let embedder = args.model.load()?;
     let info = embedder.model_info();
     println!(
-        "model {} ({} dimensions, up to {} tokens, {} pooling, weights sha256 {}) loaded in {:.2?}",
+        "model {} ({} dimensions, weights sha256 {}) loaded in {:.2?}",
         info.id,
         info.dim,
-        info.max_seq_len,
-        info.pooling,
         &info.weights_sha256[..12],
         t0.elapsed()
     );
-    let texts: Vec<&str> = CLAUSES.iter().map(|(_, text)| *text).collect();
-    let t1 = Instant::now();
-    let clause_vectors = embedder.embed(&texts)?;
-    let question_vectors = embedder.embed(QUESTIONS)?;
+    let archive = args.archive.clone().unwrap_or_else(sample_archive);
+    let (dir, _cleanup) = match &args.index {
+        Some(dir) => (dir.clone(), Cleanup(None)),
+        None => {
+            let dir = std::env::temp_dir().join(format!("clausal-demo-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            (dir.clone(), Cleanup(Some(dir)))
+        }
+    };
+    let index = Index::open_or_create(&dir, ModelIdentity::of(&embedder))?;
+    let mut writer = index.writer()?;
+    let report = writer.ingest(&[&archive], &embedder, &IngestOptions::default(), &mut |e| {
+        if let IngestEvent::File { path, documents, clauses, error, unchanged, .. } = e {
+            let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+            match error {
+                Some(e) => println!("  {name}: failed: {e}"),
+                None if *unchanged => println!("  {name}: unchanged"),
+                None => println!("  {name}: {documents} documents, {clauses} clauses"),
+            }
+        }
+    })?;
+    drop(writer);
     println!(
-        "embedded {} clauses and {} questions in {:.2?}\n",
-        CLAUSES.len(),
-        QUESTIONS.len(),
-        t1.elapsed()
+        "ingested {} files from {} in {:.2?}: {} documents, {} clauses ({} embedded, {} shared)",
+        report.files,
+        archive.display(),
+        report.timings.total,
+        report.documents,
+        report.clauses,
+        report.embedded,
+        report.cached
     );
-    for (question, q) in QUESTIONS.iter().zip(&question_vectors) {
-        let mut ranked: Vec<(f32, &str)> =
-            CLAUSES.iter().zip(&clause_vectors).map(|((name, _), c)| (dot(q, c), *name)).collect();
-        ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
-        println!("{question}");
-        for (score, name) in ranked.iter().take(3) {
-            println!("  {score:.3}  {name}");
+    let searcher = index.reader()?.searcher();
+    let stats = searcher.stats()?;
+    let kinds: Vec<String> = stats.kinds.iter().take(8).map(|(k, n)| format!("{k} {n}")).collect();
+    println!("index {}: clauses by kind: {}\n", dir.display(), kinds.join(", "));
+
+    let fm = Filter::new().kind(ClauseKind::ForceMajeure);
+    let searches = [
+        (
+            "Hybrid search (BM25 + vectors, fused by reciprocal rank):",
+            SearchRequest::new("force majeure pandemic").limit(3),
+        ),
+        (
+            "Vector search among force majeure clauses only: the amendment's \"outbreak of \
+             contagious disease\" matches without sharing a word:",
+            SearchRequest::new("Are we excused if an epidemic stops performance?")
+                .mode(SearchMode::Vector)
+                .limit(4)
+                .filter(fm.clone()),
+        ),
+        (
+            "BM25 with a kind filter: force majeure clauses whose words do not mention \
+             pandemics, epidemics, disease or quarantine:",
+            SearchRequest::new("* -pandemic -epidemic -disease -quarantine")
+                .mode(SearchMode::Bm25)
+                .filter(fm.clone()),
+        ),
+        (
+            "A question in plain words:",
+            SearchRequest::new("When must we give notice so the contract does not renew?")
+                .syntax(QuerySyntax::Plain)
+                .limit(2),
+        ),
+    ];
+    let mut first_fm = None;
+    for (title, request) in searches {
+        println!("{title}\n  clausal search {:?} --mode {:?}", request.query, request.mode);
+        let hits = searcher.search(&request, &embedder)?;
+        for (i, h) in hits.iter().enumerate() {
+            println!("{}", describe_hit(i + 1, h));
+            if first_fm.is_none()
+                && h.clause.kinds.iter().any(|k| k.kind == ClauseKind::ForceMajeure)
+            {
+                first_fm = Some(h.clause.id);
+            }
         }
         println!();
     }
-    println!(
-        "Ingestion, clause typing, hybrid search and risk flags are not built yet; see README.md."
-    );
+    if let Some(id) = first_fm {
+        println!("Clauses most similar to clause {id}:\n  clausal similar --clause {id}");
+        for (i, h) in
+            searcher.similar(&Similar::Clause(id), &Filter::new(), 3, &embedder)?.iter().enumerate()
+        {
+            println!("{}", describe_hit(i + 1, h));
+        }
+        println!();
+    }
+    if args.index.is_some() {
+        println!(
+            "The index is kept in {}: try `clausal search --index {} \"governing law\"`.",
+            dir.display(),
+            dir.display()
+        );
+    }
+    println!("Risk flags and the review store are not built yet; see README.md.");
     Ok(())
-}
-
-fn dot(a: &[f32], b: &[f32]) -> f32 {
-    a.iter().zip(b).map(|(x, y)| x * y).sum()
 }

@@ -29,7 +29,7 @@ pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
 }
 
 /// Prints a report as one JSON object with its verdict added as `pass`.
-fn print_json(report: &impl serde::Serialize, pass: bool) -> anyhow::Result<()> {
+pub(crate) fn print_json(report: &impl serde::Serialize, pass: bool) -> anyhow::Result<()> {
     let mut value = serde_json::to_value(report)?;
     value["pass"] = pass.into();
     println!("{value}");
@@ -37,7 +37,7 @@ fn print_json(report: &impl serde::Serialize, pass: bool) -> anyhow::Result<()> 
 }
 
 /// Exit 0 when every figure holds, 1 when one is below its threshold.
-fn verdict(pass: bool) -> ExitCode {
+pub(crate) fn verdict(pass: bool) -> ExitCode {
     if pass { ExitCode::SUCCESS } else { ExitCode::from(1) }
 }
 

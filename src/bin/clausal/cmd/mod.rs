@@ -4,6 +4,8 @@ pub mod clauses;
 pub mod demo;
 pub mod embed;
 pub mod eval;
+pub mod eval_search;
 pub mod extract;
+pub mod index;
 pub mod kinds;
 pub mod train;
