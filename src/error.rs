@@ -95,6 +95,34 @@ pub enum ErrorKind {
         /// What is wrong, and where.
         message: String,
     },
+    /// A database (the review store) failed: it cannot be opened, read or written, or another
+    /// process held it too long.
+    #[error("database error on {}: {message}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite reported.
+        message: String,
+    },
+    /// A stored file is of a format or version this build does not read.
+    #[error("{}: incompatible format: {message}", path.display())]
+    IncompatibleFormat {
+        /// The file.
+        path: PathBuf,
+        /// What was found, and what this build reads.
+        message: String,
+    },
+    /// The review store's hash chain is broken: an entry was changed, removed, inserted or
+    /// moved outside clausal.
+    #[error("{}: integrity violation{}: {message}", path.display(), seq.map(|s| format!(" at entry {s}")).unwrap_or_default())]
+    IntegrityViolation {
+        /// The store.
+        path: PathBuf,
+        /// The first entry that is wrong, where one is.
+        seq: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
     /// A document's format, or a feature it uses, is not supported.
     #[error("{source_name}: unsupported: {message}")]
     UnsupportedFormat {
@@ -119,13 +147,17 @@ impl Error {
     /// Who caused this error.
     pub fn fault(&self) -> Fault {
         match *self.0 {
-            ErrorKind::Io { .. } | ErrorKind::DeviceUnavailable { .. } => Fault::Runtime,
+            ErrorKind::Io { .. }
+            | ErrorKind::DeviceUnavailable { .. }
+            | ErrorKind::Database { .. } => Fault::Runtime,
             ErrorKind::ModelLoad { .. }
             | ErrorKind::Tokenizer(_)
             | ErrorKind::LimitExceeded { .. }
             | ErrorKind::Encrypted { .. }
             | ErrorKind::MalformedDocument { .. }
-            | ErrorKind::UnsupportedFormat { .. } => Fault::Input,
+            | ErrorKind::UnsupportedFormat { .. }
+            | ErrorKind::IncompatibleFormat { .. }
+            | ErrorKind::IntegrityViolation { .. } => Fault::Input,
             ErrorKind::InvalidArgument(_) => Fault::User,
             ErrorKind::Inference(_) => Fault::Bug,
         }
@@ -182,6 +214,32 @@ impl Error {
             E::Encrypted => ErrorKind::Encrypted { source_name },
             E::Malformed(message) => ErrorKind::MalformedDocument { source_name, message },
             E::Unsupported(message) => ErrorKind::UnsupportedFormat { source_name, message },
+        })
+    }
+
+    pub(crate) fn database(path: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::Database {
+            path: path.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn incompatible_format(path: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::IncompatibleFormat {
+            path: path.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn integrity(
+        path: impl AsRef<Path>,
+        seq: Option<u64>,
+        message: impl fmt::Display,
+    ) -> Error {
+        Error::from(ErrorKind::IntegrityViolation {
+            path: path.as_ref().to_path_buf(),
+            seq,
+            message: message.to_string(),
         })
     }
 
