@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, EvalCommand};
+use args::{Cli, Command, EvalCommand, ReviewCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -30,6 +30,13 @@ fn main() -> ExitCode {
         Command::Clauses(args) => cmd::clauses::run(args),
         Command::Kinds(args) => cmd::kinds::run(args).map(|()| ExitCode::SUCCESS),
         Command::Train(args) => cmd::train::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Review(command) => match command {
+            ReviewCommand::Record(args) => cmd::review::record(args),
+            ReviewCommand::Verify(args) => cmd::review::verify(args),
+            ReviewCommand::Export(args) => cmd::review::export(args),
+            ReviewCommand::Stats(args) => cmd::review::stats(args),
+        }
+        .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -6,4 +6,5 @@ pub mod embed;
 pub mod eval;
 pub mod extract;
 pub mod kinds;
+pub mod review;
 pub mod train;
