@@ -475,32 +475,24 @@ impl fmt::Debug for ReviewStore {
 }
 
 /// Creates the schema in an empty database, or checks the version of an existing one.
+///
+/// Only creating takes the write lock, so opening a store another process is writing to does
+/// not wait.
 fn set_up_schema(conn: &mut Connection, path: &Path) -> crate::Result<()> {
     let db = |e| Error::database(path, e);
-    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
-    let tables: i64 = tx
-        .query_row("SELECT COUNT(*) FROM sqlite_schema WHERE type = 'table'", [], |r| r.get(0))
-        .map_err(db)?;
-    let has_format: bool = tx
-        .query_row(
-            "SELECT COUNT(*) > 0 FROM sqlite_schema WHERE type = 'table' AND name = 'review_format'",
-            [],
-            |r| r.get(0),
-        )
-        .map_err(db)?;
+    let (mut tables, mut version) = schema_state(conn).map_err(db)?;
     if tables == 0 {
-        tx.execute_batch(SCHEMA).map_err(db)?;
-        tx.execute("INSERT INTO review_format (version) VALUES (?)", [REVIEW_FORMAT_VERSION])
-            .map_err(db)?;
-        tx.commit().map_err(db)?;
-        tracing::info!(path = %path.display(), "created review store");
-        return Ok(());
+        let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
+        (tables, version) = schema_state(&tx).map_err(db)?;
+        if tables == 0 {
+            tx.execute_batch(SCHEMA).map_err(db)?;
+            tx.execute("INSERT INTO review_format (version) VALUES (?)", [REVIEW_FORMAT_VERSION])
+                .map_err(db)?;
+            tx.commit().map_err(db)?;
+            tracing::info!(path = %path.display(), "created review store");
+            return Ok(());
+        }
     }
-    let version: Option<i64> = if has_format {
-        tx.query_row("SELECT MAX(version) FROM review_format", [], |r| r.get(0)).map_err(db)?
-    } else {
-        None
-    };
     let Some(version) = version else {
         return Err(Error::incompatible_format(path, "a database that is not a review store"));
     };
@@ -516,6 +508,22 @@ fn set_up_schema(conn: &mut Connection, path: &Path) -> crate::Result<()> {
         ));
     }
     Ok(())
+}
+
+/// How many tables the database has, and the review store version if it has one.
+fn schema_state(conn: &Connection) -> rusqlite::Result<(i64, Option<i64>)> {
+    let (tables, has_format): (i64, bool) = conn.query_row(
+        "SELECT COUNT(*), COUNT(*) FILTER (WHERE name = 'review_format') > 0 \
+         FROM sqlite_schema WHERE type = 'table'",
+        [],
+        |r| Ok((r.get(0)?, r.get(1)?)),
+    )?;
+    let version = if has_format {
+        conn.query_row("SELECT MAX(version) FROM review_format", [], |r| r.get(0))?
+    } else {
+        None
+    };
+    Ok((tables, version))
 }
 
 /// A row as stored, before its fields are checked.
