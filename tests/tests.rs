@@ -5,4 +5,5 @@ mod cli;
 mod embed;
 mod extract;
 mod fuzz_regressions;
+mod review;
 mod util;
