@@ -505,7 +505,7 @@ fn kill_9_loses_no_acknowledged_decision() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("review.sqlite");
     let mut rng = SplitMix64(0x00c1_a05a_1000_0009);
-    let (mut acknowledged, mut mid_write, mut entries) = (0usize, 0usize, 0u64);
+    let (mut acknowledged, mut mid_commit, mut entries) = (0usize, 0usize, 0u64);
     for run in 0..50u64 {
         let mut child = Command::new(std::env::current_exe().unwrap())
             .args(["review::kill_9_child", "--exact", "--ignored", "--nocapture"])
@@ -538,9 +538,10 @@ fn kill_9_loses_no_acknowledged_decision() {
         for e in &acked {
             assert_eq!(store.entry(e.seq).unwrap().as_ref(), Some(e), "after kill {run}");
         }
-        // Entries committed after the last acknowledgement was printed: killed mid-way.
+        // A decision on disk but never acknowledged: the kill came after its commit reached the
+        // file (usually during the fsync) and before the acknowledgement was printed.
         let last_acked = acked.last().map_or(entries, |e| e.seq);
-        mid_write += usize::from(v.entries > last_acked);
+        mid_commit += usize::from(v.entries > last_acked);
         acknowledged += acked.len();
         entries = v.entries;
     }
@@ -549,7 +550,7 @@ fn kill_9_loses_no_acknowledged_decision() {
     let _ = writeln!(
         std::io::stderr(),
         "kill -9: 50 kills, {acknowledged} decisions acknowledged, {entries} entries, \
-         {mid_write} kills between a commit and its acknowledgement"
+         {mid_commit} kills left a decision on disk that was not yet acknowledged"
     );
 }
 
