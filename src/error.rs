@@ -133,6 +133,34 @@ pub enum ErrorKind {
     /// clausal broke one of its own invariants.
     #[error("internal error (please report it): {0}")]
     Internal(String),
+    /// A database (the review store) failed: it cannot be opened, read or written, or another
+    /// process held it too long.
+    #[error("database error on {}: {message}", path.display())]
+    Database {
+        /// The database file.
+        path: PathBuf,
+        /// What SQLite reported.
+        message: String,
+    },
+    /// A stored file is of a format or version this build does not read.
+    #[error("{}: incompatible format: {message}", path.display())]
+    IncompatibleFormat {
+        /// The file.
+        path: PathBuf,
+        /// What was found, and what this build reads.
+        message: String,
+    },
+    /// The review store's hash chain is broken: an entry was changed, removed, inserted or
+    /// moved outside clausal.
+    #[error("{}: integrity violation{}: {message}", path.display(), seq.map(|s| format!(" at entry {s}")).unwrap_or_default())]
+    IntegrityViolation {
+        /// The store.
+        path: PathBuf,
+        /// The first entry that is wrong, where one is.
+        seq: Option<u64>,
+        /// What is wrong.
+        message: String,
+    },
     /// A document's format, or a feature it uses, is not supported.
     #[error("{source_name}: unsupported: {message}")]
     UnsupportedFormat {
@@ -161,13 +189,16 @@ impl Error {
             | ErrorKind::DeviceUnavailable { .. }
             | ErrorKind::IndexLocked { .. }
             | ErrorKind::IndexCorrupt { .. }
-            | ErrorKind::Index { .. } => Fault::Runtime,
+            | ErrorKind::Index { .. }
+            | ErrorKind::Database { .. } => Fault::Runtime,
             ErrorKind::ModelLoad { .. }
             | ErrorKind::Tokenizer(_)
             | ErrorKind::LimitExceeded { .. }
             | ErrorKind::Encrypted { .. }
             | ErrorKind::MalformedDocument { .. }
-            | ErrorKind::UnsupportedFormat { .. } => Fault::Input,
+            | ErrorKind::UnsupportedFormat { .. }
+            | ErrorKind::IncompatibleFormat { .. }
+            | ErrorKind::IntegrityViolation { .. } => Fault::Input,
             ErrorKind::InvalidArgument(_)
             | ErrorKind::InvalidQuery(_)
             | ErrorKind::ModelMismatch { .. } => Fault::User,
@@ -240,12 +271,38 @@ impl Error {
         })
     }
 
+    pub(crate) fn database(path: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::Database {
+            path: path.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
     pub(crate) fn invalid_query(message: impl fmt::Display) -> Error {
         Error::from(ErrorKind::InvalidQuery(message.to_string()))
     }
 
     pub(crate) fn bug(message: impl fmt::Display) -> Error {
         Error::from(ErrorKind::Internal(message.to_string()))
+    }
+
+    pub(crate) fn incompatible_format(path: impl AsRef<Path>, message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::IncompatibleFormat {
+            path: path.as_ref().to_path_buf(),
+            message: message.to_string(),
+        })
+    }
+
+    pub(crate) fn integrity(
+        path: impl AsRef<Path>,
+        seq: Option<u64>,
+        message: impl fmt::Display,
+    ) -> Error {
+        Error::from(ErrorKind::IntegrityViolation {
+            path: path.as_ref().to_path_buf(),
+            seq,
+            message: message.to_string(),
+        })
     }
 
     pub(crate) fn invalid_argument(message: impl fmt::Display) -> Error {

@@ -4,8 +4,9 @@
 //! their facts, and indexes everything for hybrid keyword and semantic search, risk flags and
 //! legal review. It runs offline on one machine: the embedding model ships with the crate.
 //!
-//! Present today: extraction of documents from files, and the local sentence embedder. The
-//! other stages of the pipeline below are being built in that order.
+//! Present today: extraction of documents from files, clauses and their kinds, the local
+//! sentence embedder, and the review store. The other stages of the pipeline below are being
+//! built in that order.
 //!
 //! # Quick start
 //!
@@ -48,6 +49,9 @@
 //!   sentence-transformers model with candle, on the device a [`DeviceChoice`] names.
 //! - [`ModelInfo`] identifies the model (name, dimension, weights checksum) so that vectors made
 //!   by different models are never mixed.
+//! - A [`ReviewStore`] keeps reviewers' [`Decision`]s on risk flags (a [`Verdict`] on one rule
+//!   and one clause text, named by its [`TextHash`]) as an append-only chain of [`Entry`]s, each
+//!   hashing the one before; [`ReviewStore::verify`] recomputes the chain.
 //! - Every fallible call returns [`Result`], whose [`Error`] tells its [`ErrorKind`] and whose
 //!   fault it is ([`Fault`]).
 //!
@@ -58,8 +62,8 @@
 //!                                                        search -> risk flags -> review store
 //! ```
 //!
-//! Each stage is a module that uses only the stages before it. Present today: `extract` and
-//! `embed`.
+//! Each stage is a module that uses only the stages before it. Present today: `extract`,
+//! `segment`, `classify`, `embed` and `review`.
 //!
 //! # Untrusted input
 //!
@@ -92,6 +96,7 @@ mod error;
 pub mod eval;
 mod extract;
 mod index;
+mod review;
 mod search;
 mod segment;
 
@@ -108,8 +113,14 @@ pub use extract::{
 };
 pub use index::records::{ClauseRecord, DocumentRecord};
 pub use index::{
-    ClauseId, CommitInfo, FailedFile, Index, IndexReader, IndexWriter, IngestEvent, IngestOptions,
-    IngestReport, IngestTimings, Manifest, ModelIdentity, PreparedClause, TextHash, Verification,
+    ClauseId, CommitInfo, FailedFile, Index, IndexReader, IndexVerification, IndexWriter,
+    IngestEvent, IngestOptions, IngestReport, IngestTimings, Manifest, ModelIdentity,
+    PreparedClause,
+};
+pub use review::{
+    Clock, Decision, Entry, EntryHash, History, REVIEW_FORMAT_VERSION,
+    REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore, RuleStats, TextHash, Timestamp, Verdict,
+    Verification,
 };
 pub use search::{
     Filter, Fusion, Hit, IndexStats, QuerySyntax, Ranked, SearchMode, SearchRequest, Searcher,

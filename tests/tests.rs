@@ -6,4 +6,5 @@ mod embed;
 mod extract;
 mod fuzz_regressions;
 mod index;
+mod review;
 mod util;

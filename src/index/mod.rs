@@ -37,6 +37,7 @@ use sha2::{Digest, Sha256};
 use crate::embed::Embedder;
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::DocId;
+pub use crate::review::TextHash;
 
 pub use ingest::{
     FailedFile, IngestEvent, IngestOptions, IngestReport, IngestTimings, PreparedClause,
@@ -89,64 +90,6 @@ impl std::str::FromStr for ClauseId {
 
     fn from_str(s: &str) -> std::result::Result<ClauseId, Self::Err> {
         u64::from_str_radix(s, 16).map(ClauseId)
-    }
-}
-
-/// The hash of a clause's normalised text (case folded, whitespace collapsed, typographic
-/// quotes and dashes unified): the same wording is the same text wherever it appears. Keys the
-/// embedding cache and review decisions.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub struct TextHash(pub u64);
-
-impl TextHash {
-    /// The hash of `text` after normalisation.
-    pub fn of(text: &str) -> TextHash {
-        let mut h = Sha256::new();
-        let mut space = false;
-        let mut started = false;
-        let mut buf = [0u8; 4];
-        for c in text.chars() {
-            if c.is_whitespace() {
-                space = started;
-                continue;
-            }
-            if space {
-                h.update(b" ");
-                space = false;
-            }
-            started = true;
-            let c = match c {
-                '\u{2018}' | '\u{2019}' | '\u{201B}' | '\u{2032}' => '\'',
-                '\u{201C}' | '\u{201D}' | '\u{201F}' | '\u{2033}' => '"',
-                '\u{2010}'..='\u{2015}' | '\u{2212}' => '-',
-                c => c,
-            };
-            for lower in c.to_lowercase() {
-                h.update(lower.encode_utf8(&mut buf).as_bytes());
-            }
-        }
-        TextHash(first_u64(&h.finalize()))
-    }
-}
-
-impl fmt::Display for TextHash {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-impl From<TextHash> for String {
-    fn from(id: TextHash) -> String {
-        id.to_string()
-    }
-}
-
-impl TryFrom<String> for TextHash {
-    type Error = std::num::ParseIntError;
-
-    fn try_from(s: String) -> std::result::Result<TextHash, Self::Error> {
-        u64::from_str_radix(&s, 16).map(TextHash)
     }
 }
 
@@ -301,6 +244,15 @@ impl Index {
         }
     }
 
+    /// The review store of this index (`<index>/review.sqlite`), created if missing.
+    ///
+    /// # Errors
+    ///
+    /// See [`ReviewStore::open`](crate::ReviewStore::open).
+    pub fn review_store(&self) -> Result<crate::ReviewStore> {
+        crate::ReviewStore::open(self.inner.dir.join("review.sqlite"))
+    }
+
     /// Takes the index's one writer.
     ///
     /// # Errors
@@ -333,7 +285,7 @@ impl Index {
     /// # Errors
     ///
     /// [`ErrorKind::IndexCorrupt`] naming the first problem.
-    pub fn verify(&self) -> Result<Verification> {
+    pub fn verify(&self) -> Result<IndexVerification> {
         let payload = self.committed_payload()?;
         let mut rows_by_gen = std::collections::HashMap::new();
         for file in &payload.vector_files {
@@ -376,7 +328,7 @@ impl Index {
                 }
             }
         }
-        Ok(Verification {
+        Ok(IndexVerification {
             generation: payload.generation,
             vector_files: payload.vector_files.len(),
             vector_rows: payload.vector_files.iter().map(|f| u64::from(f.rows)).sum(),
@@ -423,7 +375,7 @@ impl Index {
 /// What [`Index::verify`] checked.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[non_exhaustive]
-pub struct Verification {
+pub struct IndexVerification {
     /// The last commit's generation (0: nothing committed yet).
     pub generation: u32,
     /// Vector files named by the commit, all checked.
@@ -503,14 +455,6 @@ impl IndexReader {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn text_hash_normalises_case_space_and_quotes() {
-        let a = TextHash::of("The  Supplier\u{2019}s  obligations\n");
-        let b = TextHash::of("the supplier's obligations");
-        assert_eq!(a, b);
-        assert_ne!(a, TextHash::of("the supplier's obligation"));
-    }
 
     #[test]
     fn clause_ids_differ_by_position_and_document() {

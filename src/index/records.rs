@@ -49,7 +49,10 @@ pub(crate) struct Fields {
     pub(crate) facts: Field,
     pub(crate) date: Field,
     pub(crate) party: Field,
+    /// The first 64 bits of the clause's [`TextHash`], for lookups.
     pub(crate) text_hash: Field,
+    /// The whole [`TextHash`], stored.
+    pub(crate) text_sha: Field,
     pub(crate) vec: Field,
     pub(crate) meta: Field,
     pub(crate) headers: Field,
@@ -102,6 +105,7 @@ impl Fields {
         b.add_date_field("date", INDEXED | STORED | FAST);
         b.add_text_field("party", plain_text().set_stored());
         b.add_u64_field("text_hash", INDEXED | STORED | FAST);
+        b.add_text_field("text_sha", STORED);
         b.add_u64_field("vec", INDEXED | STORED | FAST);
         b.add_text_field("meta", STORED);
         b.add_text_field("headers", plain_text());
@@ -139,6 +143,7 @@ impl Fields {
             date: f("date")?,
             party: f("party")?,
             text_hash: f("text_hash")?,
+            text_sha: f("text_sha")?,
             vec: f("vec")?,
             meta: f("meta")?,
             headers: f("headers")?,
@@ -263,7 +268,8 @@ impl Fields {
         for p in &a.parties {
             t.add_text(self.party, p);
         }
-        t.add_u64(self.text_hash, c.text_hash.0);
+        t.add_u64(self.text_hash, c.text_hash.short());
+        t.add_text(self.text_sha, c.text_hash.to_string());
         t.add_u64(self.vec, key.0);
         t
     }
@@ -383,7 +389,9 @@ impl Fields {
             facts: str_of(d, self.facts)
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default(),
-            text_hash: TextHash(u64_of(d, self.text_hash).unwrap_or(0)),
+            text_hash: str_of(d, self.text_sha)
+                .and_then(|s| s.parse().ok())
+                .unwrap_or_else(|| TextHash::of(str_of(d, self.text).unwrap_or(""))),
         }
     }
 

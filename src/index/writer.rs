@@ -240,7 +240,7 @@ impl IndexWriter {
         let searcher = self.cache_reader.searcher();
         let fields = self.index.fields();
         let query = TermQuery::new(
-            Term::from_field_u64(fields.text_hash, hash.0),
+            Term::from_field_u64(fields.text_hash, hash.short()),
             IndexRecordOption::Basic,
         );
         let top = searcher

@@ -45,6 +45,91 @@ pub enum Command {
     /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
     #[command(subcommand)]
     Eval(EvalCommand),
+    /// The legal-review store of an index: record decisions, verify the chain, export, stats.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewCommand {
+    /// Record a reviewer's decision on a rule's flag for a clause text; prints its entry.
+    Record(ReviewRecordArgs),
+    /// Recompute the hash chain; print the entry count and the head hash to keep elsewhere.
+    /// Exits 2, naming the first bad entry, when the chain is broken.
+    Verify(ReviewVerifyArgs),
+    /// Write every entry, oldest first, as JSON lines.
+    Export(ReviewExportArgs),
+    /// Per rule: current confirmed, dismissed and needs-change decisions, and precision as
+    /// reviewers judged it (confirmed / (confirmed + dismissed)).
+    Stats(ReviewStatsArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("clause").required(true))]
+pub struct ReviewRecordArgs {
+    /// The index directory; the store is DIR/review.sqlite (both are created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// The risk rule whose flag was reviewed.
+    #[arg(long, value_name = "R")]
+    pub rule: String,
+    /// The version of the rule that raised the flag.
+    #[arg(long, value_name = "V")]
+    pub rule_version: String,
+    /// The clause's text hash (64 hex digits).
+    #[arg(long, value_name = "H", group = "clause")]
+    pub text_hash: Option<String>,
+    /// The clause's text, hashed after normalising whitespace (instead of --text-hash).
+    #[arg(long, value_name = "TEXT", group = "clause")]
+    pub text: Option<String>,
+    /// confirm, dismiss or needs-change.
+    #[arg(long, value_parser = ["confirm", "dismiss", "needs-change"])]
+    pub verdict: String,
+    /// Who decided.
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: String,
+    /// Why.
+    #[arg(long, value_name = "C")]
+    pub comment: Option<String>,
+    /// The clause where the flag was seen, for the record.
+    #[arg(long, value_name = "ID")]
+    pub clause_id: Option<String>,
+    /// The document where the flag was seen, for the record.
+    #[arg(long, value_name = "ID")]
+    pub doc_id: Option<String>,
+    /// Print the entry as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewVerifyArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// A head hash printed by an earlier verify: also check that the chain still contains it.
+    #[arg(long, value_name = "HASH")]
+    pub head: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewExportArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewStatsArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// One JSON object per rule per line.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug, Clone)]

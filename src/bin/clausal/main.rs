@@ -10,7 +10,7 @@ use std::process::ExitCode;
 
 use clap::Parser;
 
-use args::{Cli, Command, EvalCommand};
+use args::{Cli, Command, EvalCommand, ReviewCommand};
 
 fn main() -> ExitCode {
     let cli = Cli::parse();
@@ -38,6 +38,13 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::index::verify(args),
         Command::Eval(EvalCommand::Acord(args)) => cmd::eval_search::acord(args),
         Command::Eval(EvalCommand::Ingest(args)) => cmd::eval_search::ingest(args),
+        Command::Review(command) => match command {
+            ReviewCommand::Record(args) => cmd::review::record(args),
+            ReviewCommand::Verify(args) => cmd::review::verify(args),
+            ReviewCommand::Export(args) => cmd::review::export(args),
+            ReviewCommand::Stats(args) => cmd::review::stats(args),
+        }
+        .map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

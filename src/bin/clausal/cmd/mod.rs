@@ -8,4 +8,5 @@ pub mod eval_search;
 pub mod extract;
 pub mod index;
 pub mod kinds;
+pub mod review;
 pub mod train;
