@@ -390,7 +390,15 @@ impl MessageParser {
             if state.mime_boundary.is_some() {
                 // Currently processing a MIME part
                 'inner: loop {
-                    if let MimeType::Message = state.mime_type {
+                    // clausal patch (see PATCHES.md): `while`, not `if`. A nested message has
+                    // one root part; when that root part is itself a message/rfc822 part, the
+                    // messages end together, so every enclosing message state is restored here
+                    // before the multipart checks below, which expect a multipart state. With
+                    // `if`, those checks ran on a message state: they looked its part id up in
+                    // the wrong message (the "Invalid part ID" debug assertion, or a lost nesting
+                    // level when the id existed there), and a following part was parsed into the
+                    // nested message instead of the enclosing multipart.
+                    while let MimeType::Message = state.mime_type {
                         // Finished processing a nested message, restore parent message from stack
                         if let Some((mut prev_state, Some(mut prev_message))) = state_stack.pop() {
                             let offset_end = state
