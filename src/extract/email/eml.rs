@@ -285,7 +285,8 @@ fn mime_depth_at(
         }
         if state.boundary.is_some() {
             loop {
-                if state.is_message {
+                // `while`: directly nested messages end together (vendor/mail-parser/PATCHES.md).
+                while state.is_message {
                     match stack.pop() {
                         Some(mut parent) => {
                             parent.boundary = state.boundary.take();
@@ -618,5 +619,46 @@ mod tests {
         assert!(looks_like_eml(b"From: a@b\nSubject: x\n\nbody"));
         assert!(!looks_like_eml(b"%PDF-1.4\n"));
         assert!(!looks_like_eml(b"hello world\nFrom: x\n"));
+    }
+
+    /// Nesting depth of the tree mail-parser built: multipart and message/rfc822 levels.
+    fn parsed_depth(message: &Message<'_>, id: usize) -> usize {
+        match message.parts.get(id).map(|p| &p.body) {
+            Some(PartType::Multipart(ids)) => {
+                1 + ids.iter().map(|&i| parsed_depth(message, i as usize)).max().unwrap_or(0)
+            }
+            Some(PartType::Message(inner)) => 1 + parsed_depth(inner, 0),
+            _ => 0,
+        }
+    }
+
+    /// The pre-scan measures the depth mail-parser (patched, see vendor/mail-parser/PATCHES.md)
+    /// builds when a message/rfc822 part directly wraps another: the messages end together. The
+    /// last shape is one where a pre-scan that closed only one of them stopped early and missed
+    /// the deeper nesting after it.
+    #[test]
+    fn depth_prescan_directly_nested_messages() {
+        let wrap = "Content-Type: message/rfc822\n\n";
+        let shapes = [
+            format!(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\n{wrap}{wrap}X: 2\n\nbody\n--b--\n"
+            ),
+            format!(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\n{wrap}{wrap}X: 2\n\nbody\n--b\n\nmore\n--b--\n"
+            ),
+            format!(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\n{wrap}{wrap}{wrap}X: 3\n\nbody\n--b--\n"
+            ),
+            format!(
+                "Content-Type: multipart/mixed; boundary=b\n\n--b\n{wrap}{wrap}Content-Type: multipart/mixed; boundary=c\n\n--c\n\ninner\n--c--\n--b\n\nmore\n--b--\n"
+            ),
+            format!(
+                "Content-Type: multipart/mixed; boundary=a\n\n--a\nContent-Type: multipart/mixed; boundary=b\n\n--b\n{wrap}{wrap}X: 2\n\nbody\n--b--\n--a\n{wrap}{wrap}{wrap}{wrap}{wrap}X: 5\n\ndeep\n--a--\n"
+            ),
+        ];
+        for (i, eml) in shapes.iter().enumerate() {
+            let message = MessageParser::default().parse(eml.as_bytes()).unwrap();
+            assert_eq!(mime_depth(eml.as_bytes(), 32), Ok(parsed_depth(&message, 0)), "shape {i}");
+        }
     }
 }
