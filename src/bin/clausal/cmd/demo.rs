@@ -85,8 +85,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             SearchRequest::new("force majeure pandemic").limit(3),
         ),
         (
-            "Vector search among force majeure clauses only: the amendment's \"outbreak of \
-             contagious disease\" matches without sharing a word:",
+            "Vector search (by meaning) among force majeure clauses only:",
             SearchRequest::new("Are we excused if an epidemic stops performance?")
                 .mode(SearchMode::Vector)
                 .limit(4)
@@ -108,7 +107,10 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     ];
     let mut first_fm = None;
     for (title, request) in searches {
-        println!("{title}\n  clausal search {:?} --mode {:?}", request.query, request.mode);
+        let mode = format!("{:?}", request.mode).to_lowercase();
+        let kinds: String =
+            request.filter.kinds.iter().map(|k| format!(" --kind {}", k.id())).collect();
+        println!("{title}\n  clausal search {:?} --mode {mode}{kinds}", request.query);
         let hits = searcher.search(&request, &embedder)?;
         for (i, h) in hits.iter().enumerate() {
             println!("{}", describe_hit(i + 1, h));
@@ -136,6 +138,9 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             dir.display()
         );
     }
-    println!("Risk flags and the review store are not built yet; see README.md.");
+    println!(
+        "Reviewer decisions go to the index's tamper-evident review store (`clausal review`); \
+         risk flags are not built yet (see README.md)."
+    );
     Ok(())
 }
