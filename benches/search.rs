@@ -212,12 +212,11 @@ fn read_queries(path: &Path) -> Vec<String> {
 }
 
 fn cached_embeddings(embedder: &BertEmbedder, texts: &[String], cache: &Path) -> Vec<Vec<f32>> {
-    if let Ok(bytes) = std::fs::read(cache) {
-        if let Ok(v) = serde_json::from_slice::<Vec<Vec<f32>>>(&bytes) {
-            if v.len() == texts.len() {
-                return v;
-            }
-        }
+    if let Ok(bytes) = std::fs::read(cache)
+        && let Ok(v) = serde_json::from_slice::<Vec<Vec<f32>>>(&bytes)
+        && v.len() == texts.len()
+    {
+        return v;
     }
     eprintln!("embedding {} ACORD clauses once (cached in {})", texts.len(), cache.display());
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
@@ -233,10 +232,10 @@ fn build_or_open(
     vectors: &[Vec<f32>],
     embedder: &BertEmbedder,
 ) -> Index {
-    if let Ok(index) = Index::open_in_dir(dir) {
-        if index.reader().and_then(|r| r.searcher().num_clauses()).ok() == Some(n as u64) {
-            return index;
-        }
+    if let Ok(index) = Index::open_in_dir(dir)
+        && index.reader().and_then(|r| r.searcher().num_clauses()).ok() == Some(n as u64)
+    {
+        return index;
     }
     let _ = std::fs::remove_dir_all(dir);
     eprintln!("building a synthetic index of {n} clauses in {}", dir.display());
@@ -267,7 +266,7 @@ fn build_or_open(
                 let text: Vec<&str> = texts[base]
                     .split_whitespace()
                     .map(|w| {
-                        if rng.next() % 7 == 0 {
+                        if rng.next().is_multiple_of(7) {
                             vocabulary[(rng.next() % vocabulary.len() as u64) as usize]
                         } else {
                             w

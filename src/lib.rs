@@ -4,9 +4,9 @@
 //! their facts, and indexes everything for hybrid keyword and semantic search, risk flags and
 //! legal review. It runs offline on one machine: the embedding model ships with the crate.
 //!
-//! Present today: extraction of documents from files, clauses and their kinds, the local
-//! sentence embedder, and the review store. The other stages of the pipeline below are being
-//! built in that order.
+//! Present today: extraction, segmentation, clause kinds and facts, the local sentence
+//! embedder, the index with bulk ingestion and hybrid search, and the review store. Risk flags
+//! are being built.
 //!
 //! # Quick start
 //!
@@ -52,6 +52,10 @@
 //! - A [`ReviewStore`] keeps reviewers' [`Decision`]s on risk flags (a [`Verdict`] on one rule
 //!   and one clause text, named by its [`TextHash`]) as an append-only chain of [`Entry`]s, each
 //!   hashing the one before; [`ReviewStore::verify`] recomputes the chain.
+//! - An [`Index`] is one directory: [`IndexWriter::ingest`] adds files and folders (one writer
+//!   at a time, atomic commits), [`IndexReader::searcher`] gives a [`Searcher`] snapshot for BM25,
+//!   vector and hybrid [`SearchRequest`]s with [`Filter`]s.
+//! - A [`ReviewStore`] keeps reviewers' decisions, append-only and hash-chained.
 //! - Every fallible call returns [`Result`], whose [`Error`] tells its [`ErrorKind`] and whose
 //!   fault it is ([`Fault`]).
 //!

@@ -149,8 +149,8 @@ fn sample_index(name: &str) -> (TempDir, Index) {
     let dir = TempDir::new(name);
     let docs = dir.0.join("docs");
     std::fs::create_dir_all(&docs).unwrap();
-    for i in 0..8 {
-        let text = contract(&format!("C{i}"), &format!("tag{i}"), i % 2 == 0);
+    for i in 0..8u32 {
+        let text = contract(&format!("C{i}"), &format!("tag{i}"), i.is_multiple_of(2));
         std::fs::write(docs.join(format!("c{i}.txt")), text).unwrap();
     }
     let index = Index::create_in_dir(dir.0.join("idx"), identity()).unwrap();
@@ -238,10 +238,11 @@ fn searches_from_four_threads_while_a_writer_commits() {
     let dir = TempDir::new("index-concurrency");
     let docs = dir.0.join("docs");
     std::fs::create_dir_all(&docs).unwrap();
-    let files: Vec<PathBuf> = (0..12)
+    let files: Vec<PathBuf> = (0..12u32)
         .map(|i| {
             let p = docs.join(format!("c{i:02}.txt"));
-            std::fs::write(&p, contract(&format!("C{i}"), &format!("tag{i}"), i % 3 == 0)).unwrap();
+            std::fs::write(&p, contract(&format!("C{i}"), &format!("tag{i}"), i.is_multiple_of(3)))
+                .unwrap();
             p
         })
         .collect();
@@ -322,7 +323,7 @@ fn kill_9_at_50_random_moments_loses_no_commit() {
     std::fs::create_dir_all(&docs).unwrap();
     let n_files = 24;
     let write_version = |i: usize, version: u64| {
-        let text = contract(&format!("C{i}"), &format!("tag{i}v{version}"), i % 2 == 0);
+        let text = contract(&format!("C{i}"), &format!("tag{i}v{version}"), i.is_multiple_of(2));
         std::fs::write(docs.join(format!("c{i:02}.txt")), text).unwrap();
     };
     for i in 0..n_files {

@@ -4,6 +4,7 @@ mod classify;
 mod cli;
 mod embed;
 mod extract;
+mod fixtures;
 mod fuzz_regressions;
 mod index;
 mod review;

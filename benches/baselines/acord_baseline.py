@@ -30,7 +30,7 @@ for f in sorted(os.listdir(os.path.join(d, 'qrels'))):
 
 tok = lambda s: re.findall(r'\w+', s.lower())
 bm25 = BM25Okapi([tok(c['text']) for c in corpus])
-st = SentenceTransformer(model, device='cpu')
+st = SentenceTransformer(model, device='cpu', model_kwargs={'dtype': torch.float32})
 cv = st.encode([c['text'] for c in corpus], batch_size=32, normalize_embeddings=True)
 qv = st.encode([q[0] for q in queries], batch_size=32, normalize_embeddings=True)
 

@@ -349,7 +349,7 @@ pub struct DocumentRecord {
     pub clauses: u64,
 }
 
-pub(crate) fn str_of<'a>(d: &'a TantivyDocument, f: Field) -> Option<&'a str> {
+pub(crate) fn str_of(d: &TantivyDocument, f: Field) -> Option<&str> {
     d.get_first(f).and_then(|v| v.as_str())
 }
 

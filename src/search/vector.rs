@@ -144,11 +144,9 @@ impl TopK {
         }
         if self.heap.len() < self.k {
             self.heap.push(std::cmp::Reverse(s));
-        } else if let Some(min) = self.heap.peek() {
-            if s > min.0 {
-                self.heap.pop();
-                self.heap.push(std::cmp::Reverse(s));
-            }
+        } else if self.heap.peek().is_some_and(|min| s > min.0) {
+            self.heap.pop();
+            self.heap.push(std::cmp::Reverse(s));
         }
     }
 
