@@ -166,7 +166,7 @@ fn check_header(path: &Path, bytes: &[u8], dim: usize) -> Result<usize> {
 /// first is the model's safetensors map): memmap2 cannot promise that nobody changes the file
 /// while it is mapped. clausal never writes to, truncates or replaces a vector file that a commit
 /// names (files are written under a temporary name and renamed into place before the commit),
-/// so within clausal the mapping stays valid. See `docs/adr/002-mapped-vector-files.md`.
+/// so within clausal the mapping stays valid. See `docs/adr/003-index-storage.md`.
 #[cfg(target_endian = "little")]
 #[allow(unsafe_code)]
 fn map_file(file: &File) -> std::io::Result<memmap2::Mmap> {
