@@ -16,6 +16,7 @@ mod extraction;
 mod facts;
 mod segmentation;
 pub mod textsim;
+mod throughput;
 
 pub use cuad::{
     CategoryScore, CuadReport, FmCase, MAX_MEDIAN_WORDS, MIN_CLAUSE_MACRO_F1, MIN_DOC_MACRO_F1,
@@ -31,6 +32,7 @@ pub use extraction::{
 };
 pub use facts::{FactsReport, facts};
 pub use segmentation::{SegmentationReport, segmentation};
+pub use throughput::{ThroughputReport, process_cpu_seconds, throughput};
 
 use crate::embed::Embedder;
 use crate::error::Error;
