@@ -201,35 +201,41 @@ impl NativeBert {
         grow(&mut ws.ctx, tokens * d);
         grow(&mut ws.y, tokens * d);
         grow(&mut ws.inter, tokens * self.intermediate);
-        self.embed(&mut ws.x[..tokens * d], seqs)?;
+        // The element-wise passes (embedding sums, layer norms, GELU, softmax, pooling) are plain
+        // loops, inlined into this closure; pulp compiles it once per instruction set (AVX-512,
+        // AVX2, ...) and runs the best one this CPU has, so the loops vectorise to its width.
+        // No `unsafe` here: pulp's dispatch is safe. Results are the same on every path.
+        pulp::Arch::new().dispatch(|| {
+            self.embed(&mut ws.x[..tokens * d], seqs)?;
+            let x = &mut ws.x[..tokens * d];
+            let qkv = &mut ws.qkv[..tokens * 3 * d];
+            let ctx = &mut ws.ctx[..tokens * d];
+            let y = &mut ws.y[..tokens * d];
+            let inter = &mut ws.inter[..tokens * self.intermediate];
+            for layer in &self.layers {
+                layer.qkv.forward(x, tokens, qkv, None, threads);
+                self.attention(qkv, seqs, ctx, &mut ws.scores);
+                layer.attn_out.forward(ctx, tokens, y, Some(x), threads);
+                layer.attn_norm.apply(y, x);
+                layer.up.forward(x, tokens, inter, None, threads);
+                gelu(inter);
+                layer.down.forward(inter, tokens, y, Some(x), threads);
+                layer.out_norm.apply(y, x);
+            }
 
-        let x = &mut ws.x[..tokens * d];
-        let qkv = &mut ws.qkv[..tokens * 3 * d];
-        let ctx = &mut ws.ctx[..tokens * d];
-        let y = &mut ws.y[..tokens * d];
-        let inter = &mut ws.inter[..tokens * self.intermediate];
-        for layer in &self.layers {
-            layer.qkv.forward(x, tokens, qkv, None, threads);
-            self.attention(qkv, seqs, ctx, &mut ws.scores);
-            layer.attn_out.forward(ctx, tokens, y, Some(x), threads);
-            layer.attn_norm.apply(y, x);
-            layer.up.forward(x, tokens, inter, None, threads);
-            gelu(inter);
-            layer.down.forward(inter, tokens, y, Some(x), threads);
-            layer.out_norm.apply(y, x);
-        }
-
-        let mut out = Vec::with_capacity(seqs.len());
-        let mut start = 0;
-        for s in seqs {
-            let len = s.ids.len();
-            out.push(pool(pooling, &x[start * d..(start + len) * d], d));
-            start += len;
-        }
-        Ok(out)
+            let mut out = Vec::with_capacity(seqs.len());
+            let mut start = 0;
+            for s in seqs {
+                let len = s.ids.len();
+                out.push(pool(pooling, &x[start * d..(start + len) * d], d));
+                start += len;
+            }
+            Ok(out)
+        })
     }
 
     /// Word, position and token-type embeddings, summed and normalised, into `x`.
+    #[inline(always)]
     fn embed(&self, x: &mut [f32], seqs: &[&Sequence]) -> crate::Result<()> {
         let d = self.hidden;
         let mut rows = x.chunks_exact_mut(d);
@@ -264,6 +270,7 @@ impl NativeBert {
     /// Multi-head self-attention of each sequence on its own: `ctx = softmax(Q K^T / sqrt(dh)) V`
     /// per head, read from the packed `qkv` (`[tokens, 3 * hidden]`) into `ctx`
     /// (`[tokens, hidden]`).
+    #[inline(always)]
     fn attention(&self, qkv: &[f32], seqs: &[&Sequence], ctx: &mut [f32], scores: &mut Vec<f32>) {
         let d = self.hidden;
         let dh = d / self.heads;
@@ -306,6 +313,7 @@ impl Linear {
     }
 
     /// `out = x W + b (+ residual)` for `tokens` rows.
+    #[inline(always)]
     fn forward(
         &self,
         x: &[f32],
@@ -338,6 +346,7 @@ impl Linear {
 
 impl LayerNorm {
     /// `dst = layer_norm(src)`, row by row.
+    #[inline(always)]
     fn apply(&self, src: &[f32], dst: &mut [f32]) {
         let d = self.gamma.len();
         for (s, o) in src.chunks_exact(d).zip(dst.chunks_exact_mut(d)) {
@@ -348,6 +357,7 @@ impl LayerNorm {
         }
     }
 
+    #[inline(always)]
     fn apply_row_in_place(&self, row: &mut [f32]) {
         let (mean, inv) = self.moments(row);
         for ((v, g), b) in row.iter_mut().zip(&self.gamma).zip(&self.beta) {
@@ -366,6 +376,7 @@ impl LayerNorm {
 }
 
 /// Pools the `[len, d]` token states of one sequence.
+#[inline(always)]
 fn pool(pooling: Pooling, states: &[f32], d: usize) -> Vec<f32> {
     let len = states.len() / d;
     match pooling {
@@ -396,6 +407,7 @@ fn grow(v: &mut Vec<f32>, n: usize) {
 }
 
 /// Exact (erf-based) GELU in place, `x * (1 + erf(x / sqrt 2)) / 2`, as BERT's `gelu`.
+#[inline(always)]
 fn gelu(xs: &mut [f32]) {
     const FRAC_1_SQRT_2: f32 = std::f32::consts::FRAC_1_SQRT_2;
     for x in xs {
@@ -425,6 +437,7 @@ fn erf(x: f32) -> f32 {
 }
 
 /// Softmax of one row in place.
+#[inline(always)]
 fn softmax(row: &mut [f32]) {
     let max = lanes(row, f32::NEG_INFINITY, f32::max, f32::max);
     row.iter_mut().for_each(|v| *v = exp(*v - max));
