@@ -6,13 +6,16 @@
 //! written to `target/bench-embed-texts.txt`, one per line, so that the PyTorch baseline
 //! (`../shared/bench/embed_torch.py`) can embed exactly the same ones.
 //!
-//! `CLAUSAL_BENCH_TEXTS` sets how many texts one iteration embeds (default 128).
+//! `CLAUSAL_BENCH_TEXTS` sets how many texts one iteration embeds (default 128). Both engines are
+//! measured: the native CPU encoder (the default) and candle's `BertModel` (the reference), on
+//! rayon's global pool (`RAYON_NUM_THREADS` sets its size). For the comparison with PyTorch at
+//! 1 and 2 threads, see `benches/compare_torch.py`.
 
 #![allow(clippy::print_stderr)]
 
 use std::path::{Path, PathBuf};
 
-use clausal::{BertEmbedder, Embedder};
+use clausal::{BertEmbedderBuilder, Embedder, Engine};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 
 fn cuad_txt_dir() -> PathBuf {
@@ -115,12 +118,18 @@ fn bench_embed(c: &mut Criterion) {
     if std::fs::write(&out, texts.join("\n") + "\n").is_ok() {
         eprintln!("embed bench: {} {source} texts written to {}", texts.len(), out.display());
     }
-    let embedder = BertEmbedder::from_dir(clausal::bundled_model_dir()).expect("bundled model");
     let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
     let mut group = c.benchmark_group("embed");
     group.sample_size(10).throughput(Throughput::Elements(refs.len() as u64));
-    group
-        .bench_function(format!("{source}_clauses"), |b| b.iter(|| embedder.embed(&refs).unwrap()));
+    for (name, engine) in [("native", Engine::native()), ("candle", Engine::candle())] {
+        let embedder = BertEmbedderBuilder::new(clausal::bundled_model_dir())
+            .engine(engine)
+            .build()
+            .expect("bundled model");
+        group.bench_function(format!("{name}/{source}_clauses"), |b| {
+            b.iter(|| embedder.embed(&refs).unwrap())
+        });
+    }
     group.finish();
 }
 

@@ -225,6 +225,10 @@ impl Error {
         Error::from(ErrorKind::Inference(source.to_string()))
     }
 
+    pub(crate) fn inference_message(message: impl fmt::Display) -> Error {
+        Error::from(ErrorKind::Inference(message.to_string()))
+    }
+
     pub(crate) fn device_unavailable(
         device: impl fmt::Display,
         reason: impl fmt::Display,

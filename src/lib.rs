@@ -107,7 +107,7 @@ mod segment;
 pub use classify::facts;
 pub use classify::{Classifier, ClauseKind, ClauseView, KindScore, LabelledClause};
 pub use embed::{
-    BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, ModelInfo, Overflow,
+    BertEmbedder, BertEmbedderBuilder, DeviceChoice, Embedder, Engine, ModelInfo, Overflow,
     bundled_model_dir,
 };
 pub use error::{Error, ErrorKind, Fault, Result};

@@ -1,6 +1,6 @@
 //! The bundled model through the public API: parity with PyTorch, determinism, robustness.
 
-use clausal::{BertEmbedderBuilder, Embedder, ErrorKind, Overflow};
+use clausal::{BertEmbedderBuilder, Embedder, Engine, ErrorKind, Overflow};
 
 use crate::util::{cosine, embedder, reference};
 
@@ -21,6 +21,50 @@ fn parity_with_sentence_transformers() {
         }
     }
     assert!(worst.0 >= 0.9995, "cosine {} for {:?}", worst.0, worst.1);
+}
+
+/// candle's `BertModel` stays selectable as the reference; the native encoder (the CPU default)
+/// agrees with it closely, and both match PyTorch.
+#[test]
+fn candle_engine_is_the_reference() {
+    let reference = reference();
+    let texts: Vec<&str> = reference.iter().map(|(t, _)| t.as_str()).collect();
+    let candle = BertEmbedderBuilder::new(clausal::bundled_model_dir())
+        .engine(Engine::candle())
+        .build()
+        .unwrap();
+    assert_eq!(candle.model_info().engine, "candle-f32");
+    let from_candle = candle.embed(&texts).unwrap();
+    let native = embedder().embed(&texts).unwrap();
+    for (((text, expected), c), n) in reference.iter().zip(&from_candle).zip(&native) {
+        assert!(cosine(expected, c) >= 0.9995, "candle on {text:?}");
+        assert!(cosine(c, n) >= 0.99999, "native and candle differ on {text:?}");
+    }
+    let explicit = BertEmbedderBuilder::new(clausal::bundled_model_dir())
+        .engine(Engine::native())
+        .build()
+        .unwrap();
+    assert_eq!(explicit.embed(&texts).unwrap(), native);
+}
+
+/// One thread or several, the vectors are bit-identical: threads take whole batches.
+#[test]
+fn thread_count_does_not_change_vectors() {
+    let reference = reference();
+    let texts: Vec<&str> = reference.iter().map(|(t, _)| t.as_str()).collect();
+    let mut all = Vec::new();
+    for threads in [1, 2, 3] {
+        let e = BertEmbedderBuilder::new(clausal::bundled_model_dir())
+            .threads(threads)
+            .max_batch_tokens(512)
+            .build()
+            .unwrap();
+        assert_eq!(e.threads(), threads);
+        all.push(e.embed(&texts).unwrap());
+    }
+    assert_eq!(all[0], all[1]);
+    assert_eq!(all[0], all[2]);
+    assert_eq!(all[0], embedder().embed(&texts).unwrap());
 }
 
 #[test]
@@ -136,6 +180,8 @@ fn model_info_describes_the_bundled_model() {
     assert_eq!(info.dim, 384);
     assert_eq!(info.max_seq_len, 256);
     assert_eq!(info.pooling, "mean");
+    assert_eq!(info.engine, "native-f32");
+    assert_eq!(embedder().engine(), "native-f32");
     assert_eq!(
         info.weights_sha256,
         "553c9ff2a4d968014fb1c66fdb6f2c9dc19b3ac2360ba58a51c69e177e55d765"

@@ -61,8 +61,13 @@ fn create_open_lock_and_model_checks() {
     drop(w);
     drop(second.writer().unwrap());
 
-    let other = ModelIdentity { id: "other-model".into(), dim: 384 };
+    let other = ModelIdentity { id: "other-model".into(), ..identity() };
     let err = Index::open_or_create(&idx, other).unwrap_err();
+    assert!(matches!(err.kind(), ErrorKind::ModelMismatch { .. }), "{err}");
+    // The same model run by another engine is refused too.
+    let other_engine =
+        ModelIdentity { engine: format!("{}-other", identity().engine), ..identity() };
+    let err = Index::open_or_create(&idx, other_engine).unwrap_err();
     assert!(matches!(err.kind(), ErrorKind::ModelMismatch { .. }), "{err}");
 
     // A damaged manifest is caught on open.

@@ -83,6 +83,32 @@ pub(crate) fn plan(lengths: &[usize], max_tokens: usize, max_batch: usize) -> Ve
     batches
 }
 
+/// Packs sequences of any lengths into batches of at most `max_tokens` tokens in all (but at
+/// least one sequence) and `max_batch` sequences, for an encoder that runs attention per
+/// sequence and so needs no padding. Empty sequences are left out.
+///
+/// Returns indices into `lengths`, by length then by index, so that consecutive batches hold
+/// similar lengths. The order is deterministic.
+pub(crate) fn pack(lengths: &[usize], max_tokens: usize, max_batch: usize) -> Vec<Vec<usize>> {
+    let mut order: Vec<usize> = (0..lengths.len()).filter(|&i| lengths[i] > 0).collect();
+    order.sort_by_key(|&i| (lengths[i], i));
+    let mut batches: Vec<Vec<usize>> = Vec::new();
+    let mut tokens = 0;
+    for i in order {
+        match batches.last_mut() {
+            Some(b) if b.len() < max_batch.max(1) && tokens + lengths[i] <= max_tokens => {
+                b.push(i);
+                tokens += lengths[i];
+            }
+            _ => {
+                batches.push(vec![i]);
+                tokens = lengths[i];
+            }
+        }
+    }
+    batches
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -146,6 +172,24 @@ mod tests {
                 prop_assert!(!b.is_empty() && b.len() <= max_batch);
                 prop_assert!(b.iter().all(|&i| lengths[i] == lengths[b[0]]));
                 prop_assert!(b.len() == 1 || b.len() * lengths[b[0]] <= max_tokens);
+            }
+        }
+
+        #[test]
+        fn pack_is_a_partition_within_budget(
+            lengths in proptest::collection::vec(0usize..300, 0..200),
+            max_tokens in 1usize..5000,
+            max_batch in 1usize..64,
+        ) {
+            let batches = pack(&lengths, max_tokens, max_batch);
+            let mut seen: Vec<usize> = batches.iter().flatten().copied().collect();
+            seen.sort_unstable();
+            let nonempty: Vec<usize> = (0..lengths.len()).filter(|&i| lengths[i] > 0).collect();
+            prop_assert_eq!(seen, nonempty);
+            for b in &batches {
+                let tokens: usize = b.iter().map(|&i| lengths[i]).sum();
+                prop_assert!(!b.is_empty() && b.len() <= max_batch);
+                prop_assert!(b.len() == 1 || tokens <= max_tokens);
             }
         }
 

@@ -1,15 +1,19 @@
-//! A BERT-family sentence-transformers model on candle.
+//! A BERT-family sentence-transformers model, on candle or on clausal's native CPU encoder.
 //!
-//! The encoder is candle's `BertModel`
+//! The reference encoder is candle's `BertModel`
 //! (`candle-transformers/src/models/bert.rs`); loading and pooling follow candle's bert example
-//! (`candle-examples/examples/bert/main.rs`) and milli's `vector/embedder/hf.rs`.
+//! (`candle-examples/examples/bert/main.rs`) and milli's `vector/embedder/hf.rs`. On the CPU the
+//! default is the native encoder (`native.rs`), which computes the same function faster; see
+//! [`Engine`].
 
 use std::fmt;
 use std::path::{Path, PathBuf};
+use std::sync::{Mutex, PoisonError};
 
 use candle_core::{DType, Device, Tensor};
 use candle_nn::VarBuilder;
 use candle_transformers::models::bert::{BertModel, Config};
+use rayon::prelude::*;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 use tokenizers::Tokenizer;
@@ -17,6 +21,7 @@ use tokenizers::Tokenizer;
 use super::Embedder;
 use super::batch::{self, Sequence};
 use super::device::DeviceChoice;
+use super::native::{NativeBert, Workspace};
 use super::pooling::{self, Pooling};
 use crate::error::Error;
 
@@ -38,6 +43,70 @@ pub enum Overflow {
     },
 }
 
+/// Which implementation of the encoder computes the vectors.
+///
+/// Both compute the same function in f32 and agree to a cosine above 0.99999 on every parity
+/// sentence, but not bit for bit, so [`ModelInfo::engine`] records which one made a vector.
+///
+/// - [`Engine::auto`] (the default): the native encoder on the CPU when it supports the model,
+///   else candle.
+/// - [`Engine::native`]: clausal's own CPU forward pass. It packs sequences of different lengths
+///   without padding, reuses its buffers across calls and runs one batch per thread. CPU only;
+///   BERT with absolute positions and GELU only.
+/// - [`Engine::candle`]: candle's `BertModel`, the reference, and the only engine on a GPU.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Engine(EngineImpl);
+
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+enum EngineImpl {
+    #[default]
+    Auto,
+    Native,
+    Candle,
+}
+
+impl Engine {
+    /// The native encoder on the CPU if it supports the model, else candle. This is the default.
+    pub fn auto() -> Engine {
+        Engine(EngineImpl::Auto)
+    }
+
+    /// clausal's native CPU encoder; loading fails on another device or an unsupported model.
+    pub fn native() -> Engine {
+        Engine(EngineImpl::Native)
+    }
+
+    /// candle's `BertModel`, the reference implementation.
+    pub fn candle() -> Engine {
+        Engine(EngineImpl::Candle)
+    }
+}
+
+impl fmt::Display for Engine {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self.0 {
+            EngineImpl::Auto => "auto",
+            EngineImpl::Native => "native",
+            EngineImpl::Candle => "candle",
+        })
+    }
+}
+
+impl std::str::FromStr for Engine {
+    type Err = crate::Error;
+
+    fn from_str(s: &str) -> crate::Result<Engine> {
+        match s {
+            "auto" => Ok(Engine::auto()),
+            "native" => Ok(Engine::native()),
+            "candle" => Ok(Engine::candle()),
+            _ => Err(Error::invalid_argument(format!(
+                "unknown engine {s:?}: expected auto, native or candle"
+            ))),
+        }
+    }
+}
+
 /// Identity of a loaded embedding model, recorded by indexes so that vectors from different
 /// models are never mixed.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -53,6 +122,10 @@ pub struct ModelInfo {
     pub weights_sha256: String,
     /// The pooling applied to token states (`mean`, `cls` or `max`), before L2 normalisation.
     pub pooling: String,
+    /// The implementation and precision that computes the vectors: `native-f32` (clausal's CPU
+    /// encoder) or `candle-f32`. Vectors of different engines agree closely but not exactly, so
+    /// an index records this beside the model id and refuses to mix them.
+    pub engine: String,
 }
 
 /// Configures and loads a [`BertEmbedder`].
@@ -76,9 +149,11 @@ pub struct BertEmbedderBuilder {
     device: DeviceChoice,
     overflow: Overflow,
     max_seq_len: Option<usize>,
-    max_batch_tokens: usize,
+    max_batch_tokens: Option<usize>,
     max_batch: usize,
     max_text_bytes: usize,
+    engine: Engine,
+    threads: usize,
 }
 
 impl BertEmbedderBuilder {
@@ -93,9 +168,11 @@ impl BertEmbedderBuilder {
             device: DeviceChoice::cpu(),
             overflow: Overflow::Truncate,
             max_seq_len: None,
-            max_batch_tokens: 8192,
+            max_batch_tokens: None,
             max_batch: 256,
             max_text_bytes: 1 << 20,
+            engine: Engine::auto(),
+            threads: 0,
         }
     }
 
@@ -120,9 +197,26 @@ impl BertEmbedderBuilder {
         self
     }
 
-    /// The most tokens in one forward pass, which bounds memory. By default 8192.
+    /// Which implementation computes the vectors. By default [`Engine::auto`]: the native
+    /// encoder on the CPU, candle elsewhere.
+    pub fn engine(&mut self, engine: Engine) -> &mut BertEmbedderBuilder {
+        self.engine = engine;
+        self
+    }
+
+    /// The number of threads that embed. By default 0: rayon's global pool (all cores, or
+    /// `RAYON_NUM_THREADS`). With `n >= 1` the embedder owns a pool of `n` threads, and the
+    /// tokenizer and encoder run there. The native encoder runs one batch per thread.
+    pub fn threads(&mut self, n: usize) -> &mut BertEmbedderBuilder {
+        self.threads = n;
+        self
+    }
+
+    /// The most tokens in one forward pass, which bounds memory. By default 512 for the native
+    /// encoder (measured fastest on CUAD clauses: its buffers stay in cache) and 8192 for candle,
+    /// whose batches hold one token length only.
     pub fn max_batch_tokens(&mut self, tokens: usize) -> &mut BertEmbedderBuilder {
-        self.max_batch_tokens = tokens;
+        self.max_batch_tokens = Some(tokens);
         self
     }
 
@@ -151,7 +245,7 @@ impl BertEmbedderBuilder {
     /// [`ErrorKind::DeviceUnavailable`](crate::ErrorKind::DeviceUnavailable) for a device that
     /// cannot be opened.
     pub fn build(&self) -> crate::Result<BertEmbedder> {
-        if self.max_batch_tokens == 0 || self.max_batch == 0 || self.max_text_bytes == 0 {
+        if self.max_batch_tokens == Some(0) || self.max_batch == 0 || self.max_text_bytes == 0 {
             return Err(Error::invalid_argument("batch and text limits must be at least 1"));
         }
         if let Overflow::SplitAverage { max_windows: 0, .. } = self.overflow {
@@ -186,21 +280,51 @@ impl BertEmbedderBuilder {
         let weights_path = dir.join("model.safetensors");
         let weights = read(&weights_path)?;
         let weights_sha256 = hex(&Sha256::digest(&weights));
-        // Buffered, not memory-mapped: the checksum covers exactly the bytes that are loaded,
-        // and no `unsafe` is needed. The bytes are dropped once the tensors are built.
-        let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, &device)
-            .map_err(|e| Error::model_load(&weights_path, e))?;
-        let model =
-            BertModel::load(vb, &config).map_err(|e| Error::model_load(&weights_path, e))?;
+        let encoder = match (self.engine.0, device.is_cpu()) {
+            (EngineImpl::Native, false) => {
+                return Err(Error::invalid_argument("the native engine runs on the CPU only"));
+            }
+            (EngineImpl::Native, true) => {
+                Encoder::Native(NativeBert::load(&config_path, &weights_path, &weights)?)
+            }
+            (EngineImpl::Auto, true) => {
+                match NativeBert::load(&config_path, &weights_path, &weights) {
+                    Ok(native) => Encoder::Native(native),
+                    Err(e) => {
+                        tracing::debug!("not using the native encoder: {e}");
+                        candle_model(weights, &config, &weights_path, &device)?
+                    }
+                }
+            }
+            (EngineImpl::Candle | EngineImpl::Auto, _) => {
+                candle_model(weights, &config, &weights_path, &device)?
+            }
+        };
+        let (engine, default_batch_tokens) = match encoder {
+            Encoder::Native(_) => ("native-f32", NATIVE_BATCH_TOKENS),
+            Encoder::Candle(_) => ("candle-f32", CANDLE_BATCH_TOKENS),
+        };
+        let pool = match self.threads {
+            0 => None,
+            n => Some(
+                rayon::ThreadPoolBuilder::new()
+                    .num_threads(n)
+                    .thread_name(|i| format!("clausal-embed-{i}"))
+                    .build()
+                    .map_err(|e| Error::invalid_argument(format!("cannot start threads: {e}")))?,
+            ),
+        };
         let pooling = Pooling::from_model_dir(dir)?;
 
         let mut embedder = BertEmbedder {
-            model,
+            encoder,
+            workspaces: Mutex::new(Vec::new()),
+            pool,
             tokenizer,
             device,
             pooling,
             overflow: self.overflow,
-            max_batch_tokens: self.max_batch_tokens,
+            max_batch_tokens: self.max_batch_tokens.unwrap_or(default_batch_tokens),
             max_batch: self.max_batch,
             max_text_bytes: self.max_text_bytes,
             info: ModelInfo {
@@ -212,6 +336,7 @@ impl BertEmbedderBuilder {
                 max_seq_len,
                 weights_sha256,
                 pooling: format!("{pooling:?}").to_lowercase(),
+                engine: engine.to_owned(),
             },
         };
         // Measure the dimension rather than trusting the config (milli does the same).
@@ -222,16 +347,47 @@ impl BertEmbedderBuilder {
     }
 }
 
-/// A sentence embedder running a BERT-family sentence-transformers model with candle.
+/// The default token budget of one native forward pass: 512 was fastest on CUAD clauses
+/// (1 thread: 94 sentences per CPU-second, against 86 at 1024, 83 at 2048, 82 at 8192).
+const NATIVE_BATCH_TOKENS: usize = 512;
+
+/// The default token budget of one candle forward pass (equal-length batches).
+const CANDLE_BATCH_TOKENS: usize = 8192;
+
+/// Loads candle's `BertModel`.
+fn candle_model(
+    weights: Vec<u8>,
+    config: &Config,
+    weights_path: &Path,
+    device: &Device,
+) -> crate::Result<Encoder> {
+    // Buffered, not memory-mapped: the checksum covers exactly the bytes that are loaded, and
+    // no `unsafe` is needed. The bytes are dropped once the tensors are built.
+    let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, device)
+        .map_err(|e| Error::model_load(weights_path, e))?;
+    let model = BertModel::load(vb, config).map_err(|e| Error::model_load(weights_path, e))?;
+    Ok(Encoder::Candle(model))
+}
+
+enum Encoder {
+    Candle(BertModel),
+    Native(NativeBert),
+}
+
+/// A sentence embedder running a BERT-family sentence-transformers model.
 ///
 /// Vectors are pooled as the model declares (mean over tokens for all-MiniLM-L6-v2) and
 /// L2-normalised, so a dot product is a cosine similarity.
 ///
-/// Batches hold sequences of a single token length, so no padding is ever computed, and a text's
-/// vector does not depend on the other texts in the call: the embedder is deterministic for any
-/// batch composition. It is `Send + Sync`; concurrent calls are safe.
+/// No padding is ever computed (the native encoder packs sequences and attends within each; the
+/// candle path batches sequences of one length), and a text's vector does not depend on the
+/// other texts in the call: the embedder is deterministic for any batch composition. It is
+/// `Send + Sync`; concurrent calls are safe.
 pub struct BertEmbedder {
-    model: BertModel,
+    encoder: Encoder,
+    /// The native encoder's buffers, one per batch in flight, kept between calls.
+    workspaces: Mutex<Vec<Workspace>>,
+    pool: Option<rayon::ThreadPool>,
     tokenizer: Tokenizer,
     device: Device,
     pooling: Pooling,
@@ -257,6 +413,12 @@ impl BertEmbedder {
         &self.info
     }
 
+    /// The number of threads that embed: those of the embedder's own pool
+    /// ([`BertEmbedderBuilder::threads`]), else of rayon's current pool.
+    pub fn threads(&self) -> usize {
+        self.pool.as_ref().map_or_else(rayon::current_num_threads, |p| p.current_num_threads())
+    }
+
     /// Tokenizes the texts and cuts them into model windows.
     fn sequences(&self, texts: &[&str]) -> crate::Result<Vec<Sequence>> {
         let clipped: Vec<&str> = texts.iter().map(|t| clip(t, self.max_text_bytes)).collect();
@@ -280,15 +442,62 @@ impl BertEmbedder {
         Ok(out)
     }
 
-    /// Runs the model on sequences of one length and pools each.
-    fn forward(&self, seqs: &[&Sequence]) -> candle_core::Result<Vec<Vec<f32>>> {
+    /// Runs the encoder on all sequences and pools each; empty sequences get an empty vector.
+    fn pool_all(&self, seqs: &[Sequence]) -> crate::Result<Vec<Vec<f32>>> {
+        let lengths: Vec<usize> = seqs.iter().map(|s| s.ids.len()).collect();
+        let mut pooled: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
+        match &self.encoder {
+            Encoder::Candle(model) => {
+                for batch in batch::plan(&lengths, self.max_batch_tokens, self.max_batch) {
+                    if lengths[batch[0]] == 0 {
+                        continue; // A tokenizer without special tokens and an empty text.
+                    }
+                    let inputs: Vec<&Sequence> = batch.iter().map(|&i| &seqs[i]).collect();
+                    let vectors = self.forward(model, &inputs).map_err(Error::inference)?;
+                    for (&i, v) in batch.iter().zip(vectors) {
+                        pooled[i] = v;
+                    }
+                }
+            }
+            Encoder::Native(native) => {
+                let batches = batch::pack(&lengths, self.max_batch_tokens, self.max_batch);
+                // One batch per thread; a lone batch uses all threads inside its products.
+                let threads = rayon::current_num_threads();
+                let inner = if batches.len() >= threads { 1 } else { threads };
+                let results: Vec<crate::Result<Vec<Vec<f32>>>> = batches
+                    .par_iter()
+                    .with_max_len(1)
+                    .map(|batch| {
+                        let inputs: Vec<&Sequence> = batch.iter().map(|&i| &seqs[i]).collect();
+                        let mut ws = self.take_workspace();
+                        let out = native.forward(&mut ws, &inputs, self.pooling, inner);
+                        self.workspaces.lock().unwrap_or_else(PoisonError::into_inner).push(ws);
+                        out
+                    })
+                    .collect();
+                for (batch, vectors) in batches.iter().zip(results) {
+                    for (&i, v) in batch.iter().zip(vectors?) {
+                        pooled[i] = v;
+                    }
+                }
+            }
+        }
+        Ok(pooled)
+    }
+
+    fn take_workspace(&self) -> Workspace {
+        self.workspaces.lock().unwrap_or_else(PoisonError::into_inner).pop().unwrap_or_default()
+    }
+
+    /// Runs candle's model on sequences of one length and pools each.
+    fn forward(&self, model: &BertModel, seqs: &[&Sequence]) -> candle_core::Result<Vec<Vec<f32>>> {
         let len = seqs[0].ids.len();
         let ids: Vec<u32> = seqs.iter().flat_map(|s| s.ids.iter().copied()).collect();
         let type_ids: Vec<u32> = seqs.iter().flat_map(|s| s.type_ids.iter().copied()).collect();
         let ids = Tensor::from_vec(ids, (seqs.len(), len), &self.device)?;
         let type_ids = Tensor::from_vec(type_ids, (seqs.len(), len), &self.device)?;
         // No attention mask: the batch holds no padding, every token is attended to.
-        let states = self.model.forward(&ids, &type_ids, None)?;
+        let states = model.forward(&ids, &type_ids, None)?;
         self.pooling.apply(&states)?.to_dtype(DType::F32)?.to_vec2::<f32>()
     }
 }
@@ -302,24 +511,27 @@ impl Embedder for BertEmbedder {
         &self.info.id
     }
 
+    fn engine(&self) -> &str {
+        &self.info.engine
+    }
+
     fn embed(&self, texts: &[&str]) -> crate::Result<Vec<Vec<f32>>> {
         let _span = tracing::debug_span!("embed", texts = texts.len()).entered();
         if texts.is_empty() {
             return Ok(Vec::new());
         }
-        let seqs = self.sequences(texts)?;
-        let lengths: Vec<usize> = seqs.iter().map(|s| s.ids.len()).collect();
-        let mut pooled: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
-        for batch in batch::plan(&lengths, self.max_batch_tokens, self.max_batch) {
-            if lengths[batch[0]] == 0 {
-                continue; // A tokenizer without special tokens and an empty text: no vector.
-            }
-            let inputs: Vec<&Sequence> = batch.iter().map(|&i| &seqs[i]).collect();
-            let vectors = self.forward(&inputs).map_err(Error::inference)?;
-            for (&i, v) in batch.iter().zip(vectors) {
-                pooled[i] = v;
-            }
+        match &self.pool {
+            Some(pool) => pool.install(|| self.embed_here(texts)),
+            None => self.embed_here(texts),
         }
+    }
+}
+
+impl BertEmbedder {
+    /// [`Embedder::embed`] on the current thread pool.
+    fn embed_here(&self, texts: &[&str]) -> crate::Result<Vec<Vec<f32>>> {
+        let seqs = self.sequences(texts)?;
+        let pooled = self.pool_all(&seqs)?;
         let dim = pooled.iter().map(Vec::len).max().unwrap_or(0);
         let mut out = Vec::with_capacity(texts.len());
         let mut rest = &seqs[..];
@@ -350,6 +562,7 @@ impl fmt::Debug for BertEmbedder {
         f.debug_struct("BertEmbedder")
             .field("info", &self.info)
             .field("device", &self.device)
+            .field("threads", &self.pool.as_ref().map(|p| p.current_num_threads()))
             .field("overflow", &self.overflow)
             .finish_non_exhaustive()
     }

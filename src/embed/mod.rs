@@ -19,9 +19,11 @@ use std::path::PathBuf;
 mod batch;
 mod bert;
 mod device;
+mod matmul;
+mod native;
 mod pooling;
 
-pub use bert::{BertEmbedder, BertEmbedderBuilder, ModelInfo, Overflow};
+pub use bert::{BertEmbedder, BertEmbedderBuilder, Engine, ModelInfo, Overflow};
 pub use device::DeviceChoice;
 
 /// Turns texts into unit-length vectors.
@@ -35,6 +37,13 @@ pub trait Embedder: Send + Sync {
     /// A name for the model, recorded by indexes so that vectors of different models are never
     /// compared.
     fn model_id(&self) -> &str;
+
+    /// The implementation and precision that computes the vectors (e.g. `native-f32`), recorded
+    /// by indexes beside [`model_id`](Embedder::model_id): the same model run by different
+    /// engines gives close but not identical vectors. By default `"default"`.
+    fn engine(&self) -> &str {
+        "default"
+    }
 
     /// Embeds each text; the result has one vector per text, in order.
     ///

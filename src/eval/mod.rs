@@ -18,6 +18,7 @@ mod facts;
 mod ingest;
 mod segmentation;
 pub mod textsim;
+mod throughput;
 
 pub use acord::{AcordReport, ModeScores, RankingScores, TUNING_SPLIT, acord};
 pub use cuad::{
@@ -35,6 +36,7 @@ pub use extraction::{
 pub use facts::{FactsReport, facts};
 pub use ingest::{IngestEvalReport, MAX_RERUN_SHARE, ingest};
 pub use segmentation::{SegmentationReport, segmentation};
+pub use throughput::{ThroughputReport, process_cpu_seconds, throughput};
 
 use crate::embed::Embedder;
 use crate::error::Error;

@@ -100,19 +100,25 @@ fn first_u64(digest: &[u8]) -> u64 {
 }
 
 /// The embedding model an index was built with. Vectors of different models, or of different
-/// computation paths of one model, are never mixed in one index.
+/// engines running one model (they agree closely but not exactly), are never mixed in one index.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ModelIdentity {
     /// [`Embedder::model_id`].
     pub id: String,
     /// [`Embedder::dim`].
     pub dim: usize,
+    /// [`Embedder::engine`] (e.g. `native-f32`).
+    pub engine: String,
 }
 
 impl ModelIdentity {
     /// The identity of an embedder.
     pub fn of(embedder: &dyn Embedder) -> ModelIdentity {
-        ModelIdentity { id: embedder.model_id().to_owned(), dim: embedder.dim() }
+        ModelIdentity {
+            id: embedder.model_id().to_owned(),
+            dim: embedder.dim(),
+            engine: embedder.engine().to_owned(),
+        }
     }
 }
 
@@ -238,8 +244,8 @@ impl Index {
         } else {
             Err(Error::from(ErrorKind::ModelMismatch {
                 index: self.inner.dir.clone(),
-                expected: format!("{} ({} dimensions)", ours.id, ours.dim),
-                found: format!("{} ({} dimensions)", model.id, model.dim),
+                expected: format!("{} ({} dimensions, {})", ours.id, ours.dim, ours.engine),
+                found: format!("{} ({} dimensions, {})", model.id, model.dim, model.engine),
             }))
         }
     }

@@ -162,9 +162,9 @@ fn check_header(path: &Path, bytes: &[u8], dim: usize) -> Result<usize> {
 ///
 /// # Safety
 ///
-/// Not an unsafe function to call, but it contains the crate's only other `unsafe` block (the
-/// first is the model's safetensors map): memmap2 cannot promise that nobody changes the file
-/// while it is mapped. clausal never writes to, truncates or replaces a vector file that a commit
+/// Not an unsafe function to call, but it holds one of the crate's two `unsafe` blocks (the
+/// other is the gemm call of the native encoder): memmap2 cannot promise that nobody changes the
+/// file while it is mapped. clausal never writes to, truncates or replaces a vector file that a commit
 /// names (files are written under a temporary name and renamed into place before the commit),
 /// so within clausal the mapping stays valid. See `docs/adr/003-index-storage.md`.
 #[cfg(target_endian = "little")]

@@ -521,9 +521,10 @@ impl Searcher {
             doc_kinds,
             disk_bytes: dir_size(self.index.dir()),
             model: format!(
-                "{} ({} dimensions)",
+                "{} ({} dimensions, {})",
                 self.index.manifest().model.id,
-                self.index.manifest().model.dim
+                self.index.manifest().model.dim,
+                self.index.manifest().model.engine
             ),
         })
     }

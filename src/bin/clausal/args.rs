@@ -3,7 +3,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand};
-use clausal::{BertEmbedder, BertEmbedderBuilder, DeviceChoice, Overflow};
+use clausal::{BertEmbedder, BertEmbedderBuilder, DeviceChoice, Engine, Overflow};
 
 /// clausal: understand a contract archive, offline.
 #[derive(Parser, Debug)]
@@ -291,6 +291,9 @@ pub struct TrainArgs {
 pub enum EvalCommand {
     /// Compare embeddings with reference vectors (e.g. from PyTorch sentence-transformers).
     Parity(ParityArgs),
+    /// Embedding throughput on a file of texts: sentences per second and per CPU-second,
+    /// medians of several runs (the same measure as ../shared/bench/embed_torch.py).
+    Throughput(ThroughputArgs),
     /// PDF text fidelity and speed against reference texts (a folder with pdf/ and txt/).
     Extraction(ExtractionArgs),
     /// Extract every file of a folder tree in one process; tally outcomes and peak memory.
@@ -463,6 +466,21 @@ pub struct ParityArgs {
     pub model: ModelArgs,
 }
 
+#[derive(Args, Debug)]
+pub struct ThroughputArgs {
+    /// A file with one text per line (blank lines are skipped).
+    #[arg(long, value_name = "FILE")]
+    pub texts: PathBuf,
+    /// Timed runs over all texts, after one warm-up call.
+    #[arg(long, default_value_t = 5, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
 /// Which embedding model to load, and where to run it.
 #[derive(Args, Debug, Clone)]
 pub struct ModelArgs {
@@ -477,6 +495,15 @@ pub struct ModelArgs {
     /// instead of truncating them (the default, as sentence-transformers does).
     #[arg(long, value_name = "N")]
     pub split_long: Option<usize>,
+    /// The encoder: auto (native on the CPU), native or candle (the reference).
+    #[arg(long, default_value = "auto", value_parser = parse_engine)]
+    pub engine: Engine,
+    /// Embedding threads [default: all cores, or RAYON_NUM_THREADS].
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+    /// The most tokens in one forward pass [default: the library's].
+    #[arg(long, value_name = "N")]
+    pub batch_tokens: Option<usize>,
 }
 
 impl ModelArgs {
@@ -501,7 +528,13 @@ impl ModelArgs {
     /// Loads the embedder these arguments describe.
     pub fn load(&self) -> anyhow::Result<BertEmbedder> {
         let mut builder = BertEmbedderBuilder::new(self.model_dir());
-        builder.device(self.device);
+        builder.device(self.device).engine(self.engine);
+        if let Some(n) = self.threads {
+            builder.threads(n);
+        }
+        if let Some(n) = self.batch_tokens {
+            builder.max_batch_tokens(n);
+        }
         if let Some(max_windows) = self.split_long {
             builder.overflow(Overflow::SplitAverage { max_windows, overlap: 32 });
         }
@@ -510,6 +543,10 @@ impl ModelArgs {
 }
 
 fn parse_device(s: &str) -> Result<DeviceChoice, String> {
+    s.parse().map_err(|e: clausal::Error| e.to_string())
+}
+
+fn parse_engine(s: &str) -> Result<Engine, String> {
     s.parse().map_err(|e: clausal::Error| e.to_string())
 }
 

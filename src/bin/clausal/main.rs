@@ -20,6 +20,7 @@ fn main() -> ExitCode {
         Command::Demo(args) => cmd::demo::run(args).map(|()| ExitCode::SUCCESS),
         Command::Extract(args) => cmd::extract::run(args),
         Command::Eval(EvalCommand::Parity(args)) => cmd::eval::parity(args),
+        Command::Eval(EvalCommand::Throughput(args)) => cmd::eval::throughput(args),
         Command::Eval(EvalCommand::Extraction(args)) => cmd::eval::extraction(args),
         Command::Eval(EvalCommand::Robustness(args)) => cmd::eval::robustness(args),
         Command::Eval(EvalCommand::Facts(args)) => cmd::eval::facts(args),

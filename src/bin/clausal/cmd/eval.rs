@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::args::{
     CuadArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs,
-    SegmentationArgs,
+    SegmentationArgs, ThroughputArgs,
 };
 
 pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
@@ -26,6 +26,43 @@ pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
         println!("  {}", if pass { "PASS" } else { "FAIL" });
     }
     Ok(verdict(pass))
+}
+
+pub fn throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let embedder = args.model.load()?;
+    let text = std::fs::read_to_string(&args.texts)
+        .with_context(|| format!("cannot read {}", args.texts.display()))?;
+    let texts: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let report = clausal::eval::throughput(&embedder, &texts, args.runs as usize)?;
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["threads"] = embedder.threads().into();
+        println!("{value}");
+    } else {
+        println!(
+            "clausal model={} engine={} threads={} texts={} tokens={}",
+            report.model,
+            report.engine,
+            embedder.threads(),
+            report.texts,
+            report.tokens
+        );
+        let cpu = report.cpu_median_s.map_or("cpu unknown".to_owned(), |c| {
+            format!("cpu median {c:.2}s -> {:.1} sentences per CPU-second", report.texts as f64 / c)
+        });
+        println!(
+            "wall median {:.2}s -> {:.1} sentences/s (min {:.2}s max {:.2}s); {cpu}",
+            report.wall_median_s,
+            report.texts as f64 / report.wall_median_s,
+            report.wall_min_s,
+            report.wall_max_s,
+        );
+        if let Some(bytes) = report.peak_rss_bytes {
+            println!("peak RSS {:.0} MiB", bytes as f64 / f64::from(1 << 20));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 /// Prints a report as one JSON object with its verdict added as `pass`.
