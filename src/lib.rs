@@ -117,9 +117,9 @@ pub use extract::{
 };
 pub use index::records::{ClauseRecord, DocumentRecord};
 pub use index::{
-    ClauseId, CommitInfo, FailedFile, Index, IndexReader, IndexVerification, IndexWriter,
-    IngestEvent, IngestOptions, IngestReport, IngestTimings, Manifest, ModelIdentity,
-    PreparedClause,
+    ClauseId, CommitInfo, FORMAT_VERSION as INDEX_FORMAT_VERSION, FailedFile, Index, IndexReader,
+    IndexVerification, IndexWriter, IngestEvent, IngestOptions, IngestReport, IngestTimings,
+    Manifest, ModelIdentity, PreparedClause,
 };
 pub use review::{
     Clock, Decision, Entry, EntryHash, History, REVIEW_FORMAT_VERSION,
