@@ -464,16 +464,7 @@ impl IndexWriter {
                 doc.source = key.clone();
                 let whole = text.trim();
                 let start = text.len() - text.trim_start().len();
-                let clause = crate::segment::Clause {
-                    ordinal: 0,
-                    number: None,
-                    heading: None,
-                    role: crate::segment::ClauseRole::Section,
-                    parent: None,
-                    depth: 0,
-                    span: start..start + whole.len(),
-                    pages: None,
-                };
+                let clause = single_clause(start..start + whole.len());
                 let view = crate::classify::ClauseView {
                     text: whole,
                     heading: None,
@@ -548,16 +539,7 @@ impl IndexWriter {
             let mut doc = Document::from_plain_text(id, String::new());
             doc.source = c.key.clone();
             doc.blocks = Vec::new();
-            let clause = crate::segment::Clause {
-                ordinal: 0,
-                number: None,
-                heading: None,
-                role: crate::segment::ClauseRole::Section,
-                parent: None,
-                depth: 0,
-                span: 0..c.text.len(),
-                pages: None,
-            };
+            let clause = single_clause(0..c.text.len());
             let a = AnalyzedDocument {
                 doc,
                 date: None,
@@ -576,5 +558,19 @@ impl IndexWriter {
             self.add_with_vector(&FileKey { path: c.key, hash: id.0 }, &a, &c.vector)?;
         }
         Ok(())
+    }
+}
+
+/// The one clause of a document that is a clause already: the whole of `span`, unnumbered.
+fn single_clause(span: std::ops::Range<usize>) -> crate::segment::Clause {
+    crate::segment::Clause {
+        ordinal: 0,
+        number: None,
+        heading: None,
+        role: crate::segment::ClauseRole::Section,
+        parent: None,
+        depth: 0,
+        span,
+        pages: None,
     }
 }
