@@ -161,6 +161,18 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A risk rule pack is malformed: a TOML syntax error, an unknown field, kind or concept.
+    #[error("{origin}:{line}:{column}: {message}")]
+    RulePack {
+        /// The file, or `builtin` for the pack compiled into the crate.
+        origin: String,
+        /// 1-based line of the error.
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// A document's format, or a feature it uses, is not supported.
     #[error("{source_name}: unsupported: {message}")]
     UnsupportedFormat {
@@ -201,6 +213,7 @@ impl Error {
             | ErrorKind::IntegrityViolation { .. } => Fault::Input,
             ErrorKind::InvalidArgument(_)
             | ErrorKind::InvalidQuery(_)
+            | ErrorKind::RulePack { .. }
             | ErrorKind::ModelMismatch { .. } => Fault::User,
             ErrorKind::Inference(_) | ErrorKind::Internal(_) => Fault::Bug,
         }

@@ -101,6 +101,7 @@ pub mod eval;
 mod extract;
 mod index;
 mod review;
+pub mod risk;
 mod search;
 mod segment;
 
@@ -127,8 +128,8 @@ pub use review::{
     Verification,
 };
 pub use search::{
-    Filter, Fusion, Hit, IndexStats, QuerySyntax, Ranked, SearchMode, SearchRequest, Searcher,
-    Similar, Snippet,
+    DocumentRisk, Filter, Fusion, Hit, IndexStats, QuerySyntax, Ranked, RiskQuery, SearchMode,
+    SearchRequest, Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

@@ -99,6 +99,70 @@ fn demo_runs() {
     assert!(lexical.contains("fabrikam-litware-supply.docx"), "{stdout}");
     assert!(!lexical.contains("northwind-contoso-msa.pdf"), "{stdout}");
     assert!(!lexical.contains("reseller-amendment-email.eml"), "{stdout}");
+    // The flagship risk rule flags the same clause, and only it.
+    let flags = stdout.split("Risk flags:").nth(1).unwrap();
+    let flags = flags.split("Documents by risk score").next().unwrap();
+    let flagged: Vec<&str> = flags.lines().filter(|l| l.contains("clause ")).collect();
+    assert_eq!(flagged.len(), 1, "{stdout}");
+    assert!(flagged[0].contains("fabrikam-litware-supply.docx"), "{stdout}");
+}
+
+#[test]
+fn flags_review_next_and_a_review_that_sticks() {
+    let dir = crate::extract::TempDir::new("cli-flags");
+    let idx = dir.0.join("idx");
+    let out = clausal().args(["demo", "--index"]).arg(&idx).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let json_lines = |out: std::process::Output| -> Vec<serde_json::Value> {
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout)
+            .unwrap()
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect()
+    };
+    let flags = |extra: &[&str]| {
+        let out = clausal()
+            .args(["flags", "--rule", "fm-no-pandemic", "--json", "--index"])
+            .arg(&idx)
+            .args(extra)
+            .output()
+            .unwrap();
+        json_lines(out)
+    };
+    let before = flags(&[]);
+    assert_eq!(before.len(), 1);
+    let flag = &before[0];
+    assert_eq!(flag["missing"][0]["concept"], "epidemic");
+    let hash = flag["clause"]["text_hash"].as_str().unwrap().to_owned();
+
+    let next = json_lines(
+        clausal()
+            .args(["review", "next", "--json", "--limit", "3", "--index"])
+            .arg(&idx)
+            .output()
+            .unwrap(),
+    );
+    assert!(!next.is_empty() && next.len() <= 3);
+
+    let out = clausal()
+        .args(["review", "record", "--rule", "fm-no-pandemic", "--rule-version", "1"])
+        .args(["--verdict", "dismiss", "--reviewer", "counsel", "--text-hash", &hash, "--index"])
+        .arg(&idx)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(flags(&[]).is_empty(), "a dismissed flag stays dismissed");
+    let all = flags(&["--all"]);
+    assert_eq!(all[0]["review"]["status"], "decided");
+    assert_eq!(all[0]["review"]["verdict"], "dismiss");
+
+    // A malformed rule file: exit 2 with the line and column.
+    let bad = dir.write("bad.toml", b"[[rule]]\nid = \"x\"\ntitle = 3\n");
+    let out = clausal().args(["rules", "--rules"]).arg(&bad).output().unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("bad.toml:3:9"), "{stderr}");
 }
 
 #[test]

@@ -8,4 +8,5 @@ mod fixtures;
 mod fuzz_regressions;
 mod index;
 mod review;
+mod risk;
 mod util;

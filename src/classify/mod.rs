@@ -27,7 +27,7 @@ pub mod cuad;
 pub mod facts;
 mod features;
 pub mod kinds;
-mod lexical;
+pub(crate) mod lexical;
 pub mod model;
 
 use std::sync::LazyLock;
@@ -138,6 +138,22 @@ impl Classifier {
             .iter()
             .enumerate()
             .filter(|(i, s)| s.score >= self.model.threshold(*i))
+            .map(|(_, s)| *s)
+            .collect();
+        out.sort_by(|a, b| b.score.total_cmp(&a.score));
+        out
+    }
+
+    /// The kinds scoring at least half their threshold without reaching it, best first: not
+    /// assigned, but worth a reviewer's look when a risk rule asks for the kind.
+    pub fn near_misses(&self, scores: &[KindScore]) -> Vec<KindScore> {
+        let mut out: Vec<KindScore> = scores
+            .iter()
+            .enumerate()
+            .filter(|(i, s)| {
+                let t = self.model.threshold(*i);
+                s.score > 0.0 && s.score < t && s.score >= 0.5 * t
+            })
             .map(|(_, s)| *s)
             .collect();
         out.sort_by(|a, b| b.score.total_cmp(&a.score));

@@ -206,47 +206,7 @@ pub fn cuad(
 ) -> crate::Result<CuadReport> {
     let contracts = load(dir)?;
     let n = contracts.len();
-    // Kinds per clause per contract.
-    let (predicted, seen): (Vec<Vec<Vec<KindScore>>>, usize) = match folds {
-        Some(k) => {
-            let k = k.clamp(2, n.max(2));
-            let per_fold: Vec<Vec<(usize, Vec<Vec<KindScore>>)>> = (0..k)
-                .into_par_iter()
-                .map(|fold| {
-                    let training: Vec<_> = contracts
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % k != fold)
-                        .flat_map(|(_, c)| c.labelled_clauses())
-                        .collect();
-                    let model = train(&training, options, 5, Vec::new(), format!("fold {fold}"));
-                    let classifier = Classifier::new(model);
-                    contracts
-                        .iter()
-                        .enumerate()
-                        .filter(|(i, _)| i % k == fold)
-                        .map(|(i, c)| (i, predict(&classifier, c)))
-                        .collect()
-                })
-                .collect();
-            let mut out = vec![Vec::new(); n];
-            for (i, p) in per_fold.into_iter().flatten() {
-                out[i] = p;
-            }
-            (out, 0)
-        }
-        None => {
-            let classifier = Classifier::bundled()?;
-            let trained: HashSet<&str> =
-                classifier.model().header().trained_on.iter().map(String::as_str).collect();
-            let seen = contracts
-                .iter()
-                .filter(|c| trained.contains(c.doc.id.to_string().as_str()))
-                .count();
-            let out = contracts.par_iter().map(|c| predict(classifier, c)).collect();
-            (out, seen)
-        }
-    };
+    let (predicted, seen) = predictions(&contracts, folds, options)?;
 
     let (document_level, document_macro_f1) = document_level(dir, &contracts, &predicted)?;
     let (clause_level, clause_macro_f1) = clause_level(&contracts, &predicted, &document_level);
@@ -298,6 +258,69 @@ pub fn cuad(
         fm_false_positives: fm.false_positives,
         facts,
         clauses_per_cpu_second: pipeline_speed(&contracts)?,
+    })
+}
+
+/// Kinds per clause of each contract (each contract's list ends with one extra entry: the
+/// document's kinds), as [`fold_map`] computes them. Also how many contracts the classifier
+/// used was trained on (0 with folds).
+pub(crate) fn predictions(
+    contracts: &[CuadContract],
+    folds: Option<usize>,
+    options: &TrainOptions,
+) -> crate::Result<(Vec<Vec<Vec<KindScore>>>, usize)> {
+    fold_map(contracts, folds, options, predict)
+}
+
+/// `f` of each contract with a classifier that never saw it: with `folds`, each fold's
+/// contracts with a model trained on the other folds only; without, the bundled classifier
+/// (and how many of the contracts it was trained on).
+pub(crate) fn fold_map<T: Send>(
+    contracts: &[CuadContract],
+    folds: Option<usize>,
+    options: &TrainOptions,
+    f: impl Fn(&Classifier, &CuadContract) -> T + Sync,
+) -> crate::Result<(Vec<T>, usize)> {
+    let n = contracts.len();
+    Ok(match folds {
+        Some(k) => {
+            let k = k.clamp(2, n.max(2));
+            let per_fold: Vec<Vec<(usize, T)>> = (0..k)
+                .into_par_iter()
+                .map(|fold| {
+                    let training: Vec<_> = contracts
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % k != fold)
+                        .flat_map(|(_, c)| c.labelled_clauses())
+                        .collect();
+                    let model = train(&training, options, 5, Vec::new(), format!("fold {fold}"));
+                    let classifier = Classifier::new(model);
+                    contracts
+                        .iter()
+                        .enumerate()
+                        .filter(|(i, _)| i % k == fold)
+                        .map(|(i, c)| (i, f(&classifier, c)))
+                        .collect()
+                })
+                .collect();
+            let mut out: Vec<Option<T>> = (0..n).map(|_| None).collect();
+            for (i, p) in per_fold.into_iter().flatten() {
+                out[i] = Some(p);
+            }
+            (out.into_iter().flatten().collect(), 0)
+        }
+        None => {
+            let classifier = Classifier::bundled()?;
+            let trained: HashSet<&str> =
+                classifier.model().header().trained_on.iter().map(String::as_str).collect();
+            let seen = contracts
+                .iter()
+                .filter(|c| trained.contains(c.doc.id.to_string().as_str()))
+                .count();
+            let out = contracts.par_iter().map(|c| f(classifier, c)).collect();
+            (out, seen)
+        }
     })
 }
 

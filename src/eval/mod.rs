@@ -16,6 +16,7 @@ mod email;
 mod extraction;
 mod facts;
 mod ingest;
+mod risk;
 mod segmentation;
 pub mod textsim;
 mod throughput;
@@ -35,6 +36,11 @@ pub use extraction::{
 };
 pub use facts::{FactsReport, facts};
 pub use ingest::{IngestEvalReport, MAX_RERUN_SHARE, ingest};
+pub use risk::{
+    EVAL_AS_OF, FEEDBACK_POINTS, FeedbackPoint, FeedbackReport, FmRuleReport,
+    MAX_FM_COVERING_FLAGGED, MIN_FM_RULE_PRECISION, MIN_FM_RULE_RECALL, MIN_NO_FM, RULE_CATEGORIES,
+    RiskCase, RuleScore, RulesReport, feedback, fm, rules,
+};
 pub use segmentation::{SegmentationReport, segmentation};
 pub use throughput::{ThroughputReport, process_cpu_seconds, throughput};
 

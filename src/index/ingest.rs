@@ -429,6 +429,7 @@ pub(crate) fn analyze_document(doc: Document, classifier: &Classifier) -> Analyz
             AnalyzedClause {
                 id: ClauseId::new(doc.id, clause.ordinal),
                 kinds: classifier.assigned(&scores),
+                near_kinds: classifier.near_misses(&scores),
                 facts: extract_facts(&text),
                 text_hash: TextHash::of(&text),
                 text,
@@ -481,6 +482,7 @@ impl IndexWriter {
                     clauses: vec![AnalyzedClause {
                         id: ClauseId::new(id, 0),
                         kinds: classifier.assigned(&scores),
+                        near_kinds: classifier.near_misses(&scores),
                         facts: extract_facts(whole),
                         text_hash: TextHash::of(whole),
                         text: whole.to_owned(),
@@ -552,6 +554,7 @@ impl IndexWriter {
                     text_hash: TextHash::of(&c.text),
                     text: c.text,
                     kinds: c.kinds,
+                    near_kinds: Vec::new(),
                     facts: Vec::new(),
                 }],
             };

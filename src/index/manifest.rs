@@ -9,8 +9,9 @@ use super::ModelIdentity;
 use super::vectors::{sync_dir, write_atomically};
 use crate::error::{Error, Result};
 
-/// The on-disk format version this clausal reads and writes.
-pub const FORMAT_VERSION: u32 = 1;
+/// The on-disk format version this clausal reads and writes. 2: clauses store the kinds the
+/// classifier nearly assigned (`near_kinds`), for risk rules' review queue.
+pub const FORMAT_VERSION: u32 = 2;
 
 pub(crate) const MANIFEST_FILE: &str = "manifest.json";
 

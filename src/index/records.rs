@@ -39,6 +39,7 @@ pub(crate) struct Fields {
     pub(crate) text: Field,
     pub(crate) kind: Field,
     pub(crate) kind_scores: Field,
+    pub(crate) near_kinds: Field,
     pub(crate) role: Field,
     pub(crate) ordinal: Field,
     pub(crate) depth: Field,
@@ -94,6 +95,7 @@ impl Fields {
         b.add_text_field("text", stemmed(true));
         b.add_text_field("kind", STRING | STORED);
         b.add_text_field("kind_scores", STORED);
+        b.add_text_field("near_kinds", STORED);
         b.add_text_field("role", STRING | STORED);
         b.add_u64_field("ordinal", STORED | FAST);
         b.add_u64_field("depth", STORED);
@@ -132,6 +134,7 @@ impl Fields {
             text: f("text")?,
             kind: f("kind")?,
             kind_scores: f("kind_scores")?,
+            near_kinds: f("near_kinds")?,
             role: f("role")?,
             ordinal: f("ordinal")?,
             depth: f("depth")?,
@@ -160,6 +163,7 @@ pub(crate) struct AnalyzedClause {
     pub(crate) clause: Clause,
     pub(crate) text: String,
     pub(crate) kinds: Vec<KindScore>,
+    pub(crate) near_kinds: Vec<KindScore>,
     pub(crate) facts: Vec<Fact>,
     pub(crate) text_hash: TextHash,
 }
@@ -252,6 +256,9 @@ impl Fields {
             t.add_text(self.kind, k.kind.id());
         }
         t.add_text(self.kind_scores, serde_json::to_string(&c.kinds).unwrap_or_default());
+        if !c.near_kinds.is_empty() {
+            t.add_text(self.near_kinds, serde_json::to_string(&c.near_kinds).unwrap_or_default());
+        }
         t.add_text(self.role, role_name(c.clause.role));
         t.add_u64(self.ordinal, u64::from(c.clause.ordinal));
         t.add_u64(self.depth, u64::from(c.clause.depth));
@@ -313,6 +320,9 @@ pub struct ClauseRecord {
     pub pages: Option<(u32, u32)>,
     /// Assigned kinds, best first.
     pub kinds: Vec<KindScore>,
+    /// Kinds the classifier nearly assigned (at least half their threshold): not the clause's
+    /// kinds, but candidates for risk rules to propose for review.
+    pub near_kinds: Vec<KindScore>,
     /// Facts read from the clause, with spans into [`ClauseRecord::text`].
     pub facts: Vec<Fact>,
     /// Hash of the normalised text.
@@ -384,6 +394,9 @@ impl Fields {
                 ..u64_of(d, self.span_end).unwrap_or(0) as usize,
             pages,
             kinds: str_of(d, self.kind_scores)
+                .and_then(|s| serde_json::from_str(s).ok())
+                .unwrap_or_default(),
+            near_kinds: str_of(d, self.near_kinds)
                 .and_then(|s| serde_json::from_str(s).ok())
                 .unwrap_or_default(),
             facts: str_of(d, self.facts)

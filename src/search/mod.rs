@@ -10,7 +10,10 @@
 //! default) or, as an option, by a weighted mix of normalised scores. Every hit carries each
 //! ranker's rank and score, so a result can always be explained.
 
+mod risk;
 mod vector;
+
+pub use risk::{DocumentRisk, RiskQuery};
 
 use std::collections::HashMap;
 use std::ops::{Bound, Range};

@@ -32,6 +32,13 @@ pub enum Command {
     Train(TrainArgs),
     /// Ingest files and folders into an index (created if missing); unchanged files are skipped.
     Ingest(IngestArgs),
+    /// Risk flags of an index: each with its rule, evidence, missing concepts, nearest exemplar
+    /// and score; reviewers' decisions applied.
+    Flags(FlagsArgs),
+    /// Documents ranked by risk score (their flags weighted by the pack's risk appetite).
+    Risk(FlagsArgs),
+    /// The rules and concepts of the built-in pack plus any --rules files.
+    Rules(RulesArgs),
     /// Search the clauses of an index: BM25, vector or hybrid, with filters.
     Search(SearchArgs),
     /// The clauses most similar to a clause (by id) or to a text.
@@ -50,8 +57,68 @@ pub enum Command {
     Review(ReviewCommand),
 }
 
+#[derive(Args, Debug)]
+pub struct RulePackArgs {
+    /// A rule pack (TOML) to add to the built-in one; its rules and concepts replace those with
+    /// the same id. Repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only the built-in pack's settings and the --rules files (no built-in rules).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FlagsArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Only this rule (repeatable).
+    #[arg(long = "rule", value_name = "R")]
+    pub rules: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The date deadlines count from [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also show candidates below the threshold and dismissed flags.
+    #[arg(long)]
+    pub all: bool,
+    /// Ignore reviewers' decisions.
+    #[arg(long)]
+    pub no_feedback: bool,
+    /// At most this many lines.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewNextArgs {
+    #[command(flatten)]
+    pub flags: FlagsArgs,
+}
+
 #[derive(Subcommand, Debug)]
 pub enum ReviewCommand {
+    /// The unreviewed flags whose decision would teach the most: those the rules are least sure
+    /// of (score nearest the threshold), one per clause text.
+    Next(ReviewNextArgs),
     /// Record a reviewer's decision on a rule's flag for a clause text; prints its entry.
     Record(ReviewRecordArgs),
     /// Recompute the hash chain; print the entry count and the head hash to keep elsewhere.
@@ -315,6 +382,43 @@ pub enum EvalCommand {
     Acord(AcordArgs),
     /// Ingest a folder into a fresh index and report speed, memory and size; then re-ingest it.
     Ingest(EvalIngestArgs),
+    /// The flagship rule (force majeure without epidemic coverage) and `no-force-majeure`
+    /// against force_majeure_gold.jsonl (CUAD layout).
+    Fm(RiskEvalArgs),
+    /// Document-level precision and recall of the rules that match a CUAD category.
+    Rules(RiskEvalArgs),
+    /// A simulated reviewer answering from the CUAD labels teaches one rule: precision and
+    /// recall on unreviewed clauses after 0, 10, 25 and 50 decisions.
+    Feedback(FeedbackEvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RiskEvalArgs {
+    /// A folder laid out like CUAD (txt/, clauses.jsonl, master_clauses.csv,
+    /// force_majeure_gold.jsonl).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Type clauses by K-fold cross-validation by contract (0: the shipped classifier, which
+    /// was trained on CUAD).
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub cv: usize,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print every miss and false positive.
+    #[arg(long)]
+    pub all_cases: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FeedbackEvalArgs {
+    #[command(flatten)]
+    pub common: RiskEvalArgs,
+    /// The rule the reviewer teaches (one with a CUAD clause category).
+    #[arg(long, value_name = "R", default_value = "anti-assignment")]
+    pub rule: String,
 }
 
 #[derive(Args, Debug)]

@@ -39,7 +39,17 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::index::verify(args),
         Command::Eval(EvalCommand::Acord(args)) => cmd::eval_search::acord(args),
         Command::Eval(EvalCommand::Ingest(args)) => cmd::eval_search::ingest(args),
+        Command::Eval(EvalCommand::Fm(args)) => cmd::risk::eval_fm(args),
+        Command::Eval(EvalCommand::Rules(args)) => cmd::risk::eval_rules(args),
+        Command::Eval(EvalCommand::Feedback(args)) => cmd::risk::eval_feedback(args),
+        Command::Flags(args) => cmd::risk::flags(args).map(|()| ExitCode::SUCCESS),
+        Command::Risk(args) => cmd::risk::risk(args).map(|()| ExitCode::SUCCESS),
+        Command::Rules(args) => cmd::risk::rules(args).map(|()| ExitCode::SUCCESS),
+        Command::Review(ReviewCommand::Next(args)) => {
+            cmd::risk::review_next(args).map(|()| ExitCode::SUCCESS)
+        }
         Command::Review(command) => match command {
+            ReviewCommand::Next(_) => unreachable!("handled above"),
             ReviewCommand::Record(args) => cmd::review::record(args),
             ReviewCommand::Verify(args) => cmd::review::verify(args),
             ReviewCommand::Export(args) => cmd::review::export(args),

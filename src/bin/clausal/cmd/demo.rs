@@ -7,9 +7,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use clausal::risk::{RiskEngine, RulePack};
 use clausal::{
-    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, SearchMode,
-    SearchRequest, Similar,
+    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, RiskQuery,
+    SearchMode, SearchRequest, Similar,
 };
 
 use super::index::describe_hit;
@@ -131,6 +132,31 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         println!();
     }
+    let engine = RiskEngine::new(RulePack::builtin(), &embedder)?;
+    let fm = searcher.flags(&RiskQuery::new().rule("fm-no-pandemic"), &engine, &embedder)?;
+    println!(
+        "Risk flags: force majeure clauses that do not cover epidemics or pandemics:\n  \
+         clausal flags --rule fm-no-pandemic"
+    );
+    for f in &fm {
+        let clause = f.clause.as_ref().map_or(String::new(), |c| {
+            format!("{} {}", c.number.as_deref().unwrap_or("-"), c.heading.as_deref().unwrap_or(""))
+        });
+        let nearest = f
+            .missing
+            .iter()
+            .filter_map(|m| m.nearest.as_ref())
+            .map(|e| format!("; nearest phrase \"{}\"", e.text))
+            .next()
+            .unwrap_or_default();
+        println!("  {:.2} {} clause {clause}{nearest}", f.score, f.path);
+    }
+    println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk");
+    for d in searcher.risk(&RiskQuery::new(), &engine, &embedder)? {
+        let rules: Vec<&str> = d.flags.iter().map(|f| f.rule_id.as_str()).collect();
+        println!("  {:.3} {}: {}", d.score, d.path, rules.join(", "));
+    }
+    println!();
     if args.index.is_some() {
         println!(
             "The index is kept in {}: try `clausal search --index {} \"governing law\"`.",
@@ -139,8 +165,8 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         );
     }
     println!(
-        "Reviewer decisions go to the index's tamper-evident review store (`clausal review`); \
-         risk flags are not built yet (see README.md)."
+        "Reviewers confirm or dismiss flags with `clausal review record`; decisions go to the \
+         index's tamper-evident review store and change later flags (`clausal review next`)."
     );
     Ok(())
 }

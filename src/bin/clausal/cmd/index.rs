@@ -139,7 +139,7 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<Filter> {
     Ok(filter)
 }
 
-fn open(dir: &Path) -> anyhow::Result<Index> {
+pub(crate) fn open(dir: &Path) -> anyhow::Result<Index> {
     Index::open_in_dir(dir).with_context(|| {
         format!("cannot open the index {} (build one with `clausal ingest`)", dir.display())
     })

@@ -9,4 +9,5 @@ pub mod extract;
 pub mod index;
 pub mod kinds;
 pub mod review;
+pub mod risk;
 pub mod train;

@@ -1,0 +1,279 @@
+//! Risk flags over an index: explanations, document rules, semantic concepts, and reviewers'
+//! feedback (dismissals that stick, near-identical demotion, confirmed exemplars).
+
+use std::path::Path;
+
+use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RulePack};
+use clausal::{Decision, Index, IngestOptions, ModelIdentity, RiskQuery, Searcher, Verdict};
+
+use crate::extract::TempDir;
+use crate::util::embedder;
+
+const NO_PANDEMIC: &str = "Neither party is liable for any delay caused by acts of God, fire, \
+    flood, strikes or riots beyond its reasonable control.";
+
+/// A contract in plain text with the given force majeure sentence (none: no such clause) and
+/// a tag that makes its other clauses unique.
+fn contract(tag: &str, force_majeure: Option<&str>) -> String {
+    let fm = force_majeure.map_or_else(String::new, |fm| format!("3. Force Majeure. {fm}\n\n"));
+    format!(
+        "SERVICES AGREEMENT {tag}\n\n\
+         1. Services. The Supplier shall provide the {tag} services described in each Statement \
+         of Work.\n\n\
+         2. Fees. The Customer shall pay each invoice for the {tag} services within thirty (30) \
+         days of receipt.\n\n\
+         {fm}\
+         4. Confidentiality. Each party shall keep the other party's Confidential Information \
+         about the {tag} services secret.\n\n\
+         5. Governing Law. This Agreement is governed by the laws of the State of New York.\n"
+    )
+}
+
+fn ingest(index: &Index, paths: &[&Path]) {
+    let mut w = index.writer().unwrap();
+    w.ingest(paths, embedder(), &IngestOptions::default(), &mut |_| {}).unwrap();
+}
+
+fn flags(searcher: &Searcher, engine: &RiskEngine, rule: &str, all: bool) -> Vec<Flag> {
+    let q = RiskQuery::new().rule(rule).as_of("2026-01-01").include_unflagged(all);
+    searcher.flags(&q, engine, embedder()).unwrap()
+}
+
+fn file_of(f: &Flag) -> String {
+    Path::new(&f.path).file_name().unwrap().to_string_lossy().into_owned()
+}
+
+fn flagged_files(flags: &[Flag]) -> Vec<String> {
+    let mut out: Vec<String> = flags.iter().filter(|f| f.flagged).map(file_of).collect();
+    out.sort();
+    out
+}
+
+#[test]
+fn flags_explain_themselves_and_reviews_change_them() {
+    let dir = TempDir::new("risk-flags");
+    let a = dir.write("a.txt", contract("alpha", Some(NO_PANDEMIC)).as_bytes());
+    let b = dir.write(
+        "b.txt",
+        contract(
+            "beta",
+            Some(
+                "Neither party is liable for any delay caused by fire, flood, epidemic, pandemic \
+                 or quarantine restrictions beyond its reasonable control.",
+            ),
+        )
+        .as_bytes(),
+    );
+    let c = dir.write("c.txt", contract("gamma", None).as_bytes());
+    // The same force majeure text as a.txt in another contract.
+    let d = dir.write("d.txt", contract("delta", Some(NO_PANDEMIC)).as_bytes());
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&a, &b, &c, &d]);
+    let engine = RiskEngine::new(RulePack::builtin(), embedder()).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+
+    // The flagship rule: a and d lack epidemic cover, b has it.
+    let fm = flags(&searcher, &engine, "fm-no-pandemic", false);
+    assert_eq!(flagged_files(&fm), ["a.txt", "d.txt"], "{fm:#?}");
+    let f = &fm[0];
+    let clause = f.clause.as_ref().unwrap();
+    assert!(clause.excerpt.contains("acts of God"), "{}", clause.excerpt);
+    assert!(f.kinds.iter().any(|k| k.kind == clausal::ClauseKind::ForceMajeure));
+    assert_eq!(f.missing.len(), 1);
+    assert_eq!(f.missing[0].concept, "epidemic");
+    let nearest = f.missing[0].nearest.as_ref().expect("the nearest phrase is reported");
+    assert!(matches!(nearest.how, Match::Semantic { .. }));
+    assert!(f.score >= 0.5 && f.score <= 1.0 && f.base_score == f.score);
+    assert_eq!((f.rule_version.as_str(), f.severity), ("1", clausal::risk::Severity::High));
+
+    // A document rule: only c has no force majeure clause.
+    let none = flags(&searcher, &engine, "no-force-majeure", false);
+    assert_eq!(flagged_files(&none), ["c.txt"]);
+    assert!(none[0].clause.is_none());
+
+    // A reviewer dismisses the flag on a: the same text in d is dismissed too.
+    let store = index.review_store().unwrap();
+    let mut decision =
+        Decision::new("fm-no-pandemic", "1", clause.text_hash, Verdict::Dismiss, "counsel");
+    decision.comment = Some("acceptable for this supplier".into());
+    store.record(&decision).unwrap();
+    let after = flags(&searcher, &engine, "fm-no-pandemic", true);
+    assert!(flagged_files(&after).is_empty(), "{after:#?}");
+    for f in after.iter().filter(|f| file_of(f) != "b.txt") {
+        assert!(matches!(
+            &f.review,
+            Some(ReviewNote::Decided { verdict: Verdict::Dismiss, reviewer, .. }) if reviewer == "counsel"
+        ));
+    }
+
+    // It stays dismissed after re-ingesting a changed file with the same clause text.
+    std::fs::write(&a, contract("alpha-2", Some(NO_PANDEMIC))).unwrap();
+    let e = dir.write(
+        "e.txt",
+        contract(
+            "epsilon",
+            Some(
+                "Neither party is liable for any delay caused by acts of God, fire, flood, \
+                 strikes or riot beyond its reasonable control.",
+            ),
+        )
+        .as_bytes(),
+    );
+    ingest(&index, &[&a, &e]);
+    let searcher = index.reader().unwrap().searcher();
+    let after = flags(&searcher, &engine, "fm-no-pandemic", true);
+    let of = |name: &str| after.iter().find(|f| file_of(f) == name).unwrap().clone();
+    assert!(!of("a.txt").flagged);
+    // e differs by one letter: near-identical to the dismissed text, so demoted, reason shown.
+    let demoted = of("e.txt");
+    assert!(!demoted.flagged, "{demoted:#?}");
+    match &demoted.review {
+        Some(ReviewNote::Demoted { similarity, reviewer, .. }) => {
+            assert!(*similarity >= engine.pack().settings.near_identical, "{similarity}");
+            assert_eq!(reviewer, "counsel");
+        }
+        other => panic!("{other:?}"),
+    }
+    assert!(demoted.score < demoted.base_score);
+
+    // A different clause, confirmed, becomes an exemplar of the rule.
+    let g = dir.write(
+        "g.txt",
+        contract(
+            "gamma-2",
+            Some(
+                "The Supplier shall not be responsible for failure to perform caused by \
+                 hurricanes, earthquakes or volcanic eruptions outside its control.",
+            ),
+        )
+        .as_bytes(),
+    );
+    let h = dir.write(
+        "h.txt",
+        contract(
+            "eta",
+            Some(
+                "The Supplier shall not be responsible for failure to perform caused by \
+                 hurricanes, tsunamis or wildfires outside its control.",
+            ),
+        )
+        .as_bytes(),
+    );
+    ingest(&index, &[&g, &h]);
+    let searcher = index.reader().unwrap().searcher();
+    let now = flags(&searcher, &engine, "fm-no-pandemic", false);
+    let on_g = now.iter().find(|f| file_of(f) == "g.txt").expect("g is flagged");
+    let g_hash = on_g.clause.as_ref().unwrap().text_hash;
+    store
+        .record(&Decision::new("fm-no-pandemic", "1", g_hash, Verdict::Confirm, "counsel"))
+        .unwrap();
+    let now = flags(&searcher, &engine, "fm-no-pandemic", false);
+    let g_flag = now.iter().find(|f| file_of(f) == "g.txt").unwrap();
+    assert_eq!(g_flag.score, 1.0);
+    let h_flag = now.iter().find(|f| file_of(f) == "h.txt").unwrap();
+    let exemplar = h_flag.nearest_exemplar.as_ref().expect("the confirmed clause is an exemplar");
+    assert_eq!(exemplar.source, "confirmed");
+    assert!(exemplar.similarity > 0.8, "{exemplar:?}");
+    assert!(h_flag.flagged && h_flag.score >= h_flag.base_score, "{h_flag:#?}");
+
+    // `review next` proposes only undecided candidates, most uncertain first.
+    let queue = searcher
+        .review_queue(&RiskQuery::new().as_of("2026-01-01"), &engine, embedder(), 50)
+        .unwrap();
+    assert!(!queue.is_empty());
+    assert!(queue.iter().all(|f| !matches!(f.review, Some(ReviewNote::Decided { .. }))));
+    let t = engine.pack().settings.flag_threshold;
+    for pair in queue.windows(2) {
+        assert!((pair[0].score - t).abs() <= (pair[1].score - t).abs() + 1e-6);
+    }
+
+    // Documents ranked by risk: scores in [0, 1], highest first, the dismissed flags left out.
+    let ranked = searcher.risk(&RiskQuery::new().as_of("2026-01-01"), &engine, embedder()).unwrap();
+    assert_eq!(ranked.len(), 7);
+    assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score));
+    assert!(ranked.iter().all(|d| (0.0..=1.0).contains(&d.score)));
+    let a_risk = ranked.iter().find(|d| d.path.ends_with("a.txt")).unwrap();
+    assert!(a_risk.flags.iter().all(|f| f.rule_id != "fm-no-pandemic"));
+    // And the review store's chain still verifies.
+    assert_eq!(store.verify().unwrap().entries, 2);
+}
+
+#[test]
+fn a_paraphrase_counts_by_meaning_and_a_defined_term_by_its_definition() {
+    let dir = TempDir::new("risk-semantic");
+    let paraphrase = dir.write(
+        "paraphrase.txt",
+        contract(
+            "one",
+            Some(
+                "Neither party is liable for any delay caused by fire, flood or the rapid spread \
+                 of a dangerous illness across the region.",
+            ),
+        )
+        .as_bytes(),
+    );
+    let defined = dir.write(
+        "defined.txt",
+        format!(
+            "{}\n6. Definitions. \"Force Majeure Event\" means fire, flood, war, pandemic or any \
+             other cause beyond a party's reasonable control.\n",
+            contract(
+                "two",
+                Some("Neither party is liable for a delay caused by a Force Majeure Event."),
+            )
+        )
+        .as_bytes(),
+    );
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&paraphrase, &defined]);
+    let searcher = index.reader().unwrap().searcher();
+    let engine = RiskEngine::new(RulePack::builtin(), embedder()).unwrap();
+    let fm = flags(&searcher, &engine, "fm-no-pandemic", false);
+    assert!(flagged_files(&fm).is_empty(), "{fm:#?}");
+
+    // Without its exemplars the concept misses the paraphrase: meaning decided it.
+    let mut pack = RulePack::builtin();
+    pack.concepts.get_mut("epidemic").unwrap().exemplars.clear();
+    let lexical = RiskEngine::new(pack, embedder()).unwrap();
+    assert_eq!(
+        flagged_files(&flags(&searcher, &lexical, "fm-no-pandemic", false)),
+        ["paraphrase.txt"]
+    );
+}
+
+#[test]
+fn rule_packs_from_files_extend_and_switch_off_rules() {
+    let dir = TempDir::new("risk-packs");
+    let file = dir.write(
+        "team.toml",
+        br#"
+[settings]
+allowed_governing_law = ["Delaware"]
+
+[[rule]]
+id = "no-force-majeure"
+title = "off"
+severity = "low"
+version = "1"
+scope = "document"
+enabled = false
+"#,
+    );
+    let mut pack = RulePack::builtin();
+    pack.extend_from_file(&file).unwrap();
+    let c = dir.write("c.txt", contract("gamma", None).as_bytes());
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&c]);
+    let searcher = index.reader().unwrap().searcher();
+    let engine = RiskEngine::new(pack, embedder()).unwrap();
+    let all = searcher.flags(&RiskQuery::new(), &engine, embedder()).unwrap();
+    assert!(all.iter().all(|f| f.rule_id != "no-force-majeure"));
+    // New York law is outside the team's allowed list.
+    let law: Vec<&Flag> = all.iter().filter(|f| f.rule_id == "governing-law-not-allowed").collect();
+    assert_eq!(law.len(), 1, "{all:#?}");
+    assert!(law[0].facts[0].contains("New York"), "{:?}", law[0].facts);
+
+    let bad = dir.write("bad.toml", b"[[rule]]\nid = \"x\"\ntitle = 3\n");
+    let err = RulePack::builtin().extend_from_file(&bad).unwrap_err().to_string();
+    assert!(err.contains("bad.toml:3:9"), "{err}");
+}
