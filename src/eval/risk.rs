@@ -36,7 +36,7 @@ use crate::embed::Embedder;
 use crate::error::Error;
 use crate::review::{Decision, ReviewStore, TextHash, Verdict};
 use crate::risk::{
-    ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, review_order,
+    ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, review_order_by,
 };
 
 /// `eval fm`: least recall on provisions that do not cover epidemics.
@@ -734,7 +734,7 @@ impl FeedbackReport {
 pub const FEEDBACK_POINTS: [usize; 4] = [0, 10, 25, 50];
 
 /// Simulates a reviewer for `rule` (one of [`RULE_CATEGORIES`] with `on_presence`): candidates
-/// are proposed in the order `review next` gives ([`review_order`]), one at a time; the
+/// are proposed in the order `review next` gives ([`review_order_by`]), one at a time; the
 /// reviewer confirms a flag whose clause overlaps a CUAD span of the category and dismisses the
 /// others; each decision is recorded in a real [`ReviewStore`] (in a temporary directory) and
 /// read back as [`Feedback`]. After 0, 10, 25 and 50 decisions, precision and recall of the
@@ -817,8 +817,11 @@ pub fn feedback(
                 break;
             }
             let all: Vec<Flag> = flags.into_iter().flatten().collect();
-            let Some(next) =
-                review_order(all, engine.pack().settings.flag_threshold, 1).into_iter().next()
+            let threshold = engine.pack().settings.flag_threshold;
+            let vector_of = |f: &Flag| {
+                f.clause.as_ref().and_then(|c| vectors.get(&c.text_hash)).map(Vec::as_slice)
+            };
+            let Some(next) = review_order_by(all, threshold, 1, vector_of).into_iter().next()
             else {
                 break;
             };

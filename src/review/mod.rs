@@ -54,7 +54,7 @@
 
 mod hash;
 mod store;
-mod time;
+pub(crate) mod time;
 
 use std::fmt;
 use std::str::FromStr;

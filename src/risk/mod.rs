@@ -43,7 +43,7 @@ pub use feedback::{Feedback, Reviewed};
 pub use pack::{Concept, FactTest, Rule, RulePack, Scope, Settings, Severity};
 
 use self::concepts::{CompiledConcept, PhraseCache, dot, phrases};
-use crate::classify::facts::{ContractFacts, Fact, FactValue};
+use crate::classify::facts::{ContractFacts, Fact, FactValue, TimeUnit};
 use crate::classify::{Classifier, ClauseKind, KindScore};
 use crate::embed::Embedder;
 use crate::error::Error;
@@ -664,21 +664,53 @@ impl RiskEngine {
 /// text), the least certain first (score nearest `threshold`), then by severity; at most
 /// `limit`.
 pub fn review_order(flags: Vec<Flag>, threshold: f32, limit: usize) -> Vec<Flag> {
+    review_order_by(flags, threshold, limit, |_| None)
+}
+
+/// As [`review_order`], weighing each candidate's uncertainty by how representative it is
+/// (information density): its mean cosine similarity to the 10 most similar other candidates of
+/// its rule, by the clause embeddings `vector` gives. A decision on a clause like many others
+/// teaches about all of them. Candidates without a vector keep density 1.
+pub fn review_order_by<'v>(
+    flags: Vec<Flag>,
+    threshold: f32,
+    limit: usize,
+    vector: impl Fn(&Flag) -> Option<&'v [f32]>,
+) -> Vec<Flag> {
+    const NEIGHBOURS: usize = 10;
     let mut seen = std::collections::HashSet::new();
-    let mut out: Vec<Flag> = flags
+    let candidates: Vec<Flag> = flags
         .into_iter()
         .filter(|f| !matches!(f.review, Some(ReviewNote::Decided { .. })))
         .filter(|f| seen.insert((f.rule_id.clone(), f.review_key())))
         .collect();
-    out.sort_by(|a, b| {
-        (a.score - threshold)
-            .abs()
-            .total_cmp(&(b.score - threshold).abs())
-            .then(b.severity.cmp(&a.severity))
-            .then_with(|| a.path.cmp(&b.path))
+    let vectors: Vec<Option<&[f32]>> = candidates.iter().map(&vector).collect();
+    let density: Vec<f32> = (0..candidates.len())
+        .map(|i| {
+            let Some(v) = vectors[i] else { return 1.0 };
+            let mut sims: Vec<f32> = (0..candidates.len())
+                .filter(|&j| j != i && candidates[j].rule_id == candidates[i].rule_id)
+                .filter_map(|j| vectors[j].map(|w| dot(v, w)))
+                .collect();
+            if sims.is_empty() {
+                return 1.0;
+            }
+            sims.sort_by(|a, b| b.total_cmp(a));
+            sims.truncate(NEIGHBOURS);
+            (sims.iter().sum::<f32>() / sims.len() as f32).max(0.0)
+        })
+        .collect();
+    let mut order: Vec<usize> = (0..candidates.len()).collect();
+    let value =
+        |i: usize| (1.0 - 2.0 * (candidates[i].score - threshold).abs()).max(0.0) * density[i];
+    order.sort_by(|&a, &b| {
+        value(b)
+            .total_cmp(&value(a))
+            .then(candidates[b].severity.cmp(&candidates[a].severity))
+            .then_with(|| candidates[a].path.cmp(&candidates[b].path))
     });
-    out.truncate(limit);
-    out
+    let mut slots: Vec<Option<Flag>> = candidates.into_iter().map(Some).collect();
+    order.into_iter().take(limit).filter_map(|i| slots[i].take()).collect()
 }
 
 fn consider(best: &mut Option<ExemplarMatch>, text: &str, similarity: f32, source: &'static str) {
@@ -898,10 +930,12 @@ fn test_facts(
 
 /// The next renewal's notice deadline when it falls within `window` days of `as_of`.
 fn renewal_deadline(facts: &ContractFacts, as_of: &str, window: u32) -> Option<String> {
+    use crate::index::records::days_from_civil;
+    use crate::review::time::civil_from_days;
     let day = |iso: &str| {
         crate::index::records::parse_iso_date(iso).map(|d| d.into_timestamp_secs() / 86_400)
     };
-    let start_day = match &facts.agreement_date.as_ref()?.value {
+    let start = match &facts.agreement_date.as_ref()?.value {
         FactValue::Date { iso } => day(iso)?,
         _ => return None,
     };
@@ -909,22 +943,127 @@ fn renewal_deadline(facts: &ContractFacts, as_of: &str, window: u32) -> Option<S
         FactValue::Duration(d) => i64::from(d.approx_days()),
         _ => return None,
     };
-    let term_days = match facts.renewal_term.as_ref().map(|f| &f.value) {
-        Some(FactValue::Duration(d)) if d.approx_days() >= 28 => i64::from(d.approx_days()),
-        _ => 365,
+    // The renewal period in calendar months (years and months), else in days; a year when the
+    // contract gives none.
+    let (months, days) = match facts.renewal_term.as_ref().map(|f| &f.value) {
+        Some(FactValue::Duration(d)) => match d.unit {
+            TimeUnit::Year => (i64::from(d.amount) * 12, 0),
+            TimeUnit::Month => (i64::from(d.amount), 0),
+            _ => (0, i64::from(d.approx_days())),
+        },
+        _ => (12, 0),
     };
-    let today_day = day(as_of)?;
-    // The first renewal date whose notice deadline is not yet past.
-    let mut renewal = start_day + term_days;
-    while renewal - notice < today_day {
-        renewal += term_days;
+    if months == 0 && days < 28 {
+        return None;
     }
+    let (y, m, d) = civil_from_days(start);
+    let renewal_after = |k: i64| {
+        if months > 0 {
+            let total = m - 1 + k * months;
+            let (y, m) = (y + total.div_euclid(12), total.rem_euclid(12) + 1);
+            // The same day of the month, or the month's last day.
+            let last = days_from_civil(y + i64::from(m == 12), m % 12 + 1, 1) - 1;
+            days_from_civil(y, m, d).min(last)
+        } else {
+            start + k * days
+        }
+    };
+    let today = day(as_of)?;
+    // The first renewal whose notice deadline is not yet past (at most 10,000 periods on).
+    let renewal = (1..10_000).map(renewal_after).find(|&r| r - notice >= today)?;
     let deadline = renewal - notice;
-    (deadline - today_day <= i64::from(window)).then(|| {
+    (deadline - today <= i64::from(window)).then(|| {
         format!(
             "next renewal about {} days after {as_of}; notice of {notice} days due in {} days",
-            renewal - today_day,
-            deadline - today_day
+            renewal - today,
+            deadline - today
         )
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn flag(path: &str, score: f32) -> Flag {
+        Flag {
+            rule_id: "r".into(),
+            rule_version: "1".into(),
+            title: String::new(),
+            severity: Severity::Medium,
+            doc_id: path.into(),
+            path: path.into(),
+            clause: Some(FlaggedClause {
+                id: path.into(),
+                number: None,
+                heading: None,
+                span: 0..1,
+                text_hash: TextHash::of(path),
+                excerpt: String::new(),
+            }),
+            score,
+            base_score: score,
+            flagged: score >= 0.5,
+            present: Vec::new(),
+            missing: Vec::new(),
+            kinds: Vec::new(),
+            facts: Vec::new(),
+            nearest_exemplar: None,
+            review: None,
+        }
+    }
+
+    #[test]
+    fn review_order_prefers_uncertain_then_representative_candidates() {
+        let flags =
+            vec![flag("sure", 0.99), flag("alone", 0.52), flag("dense", 0.52), flag("twin", 0.7)];
+        let v = |x: f32, y: f32| {
+            let n = (x * x + y * y).sqrt();
+            vec![x / n, y / n]
+        };
+        let vectors: HashMap<String, Vec<f32>> = [
+            ("sure", v(1.0, 0.0)),
+            ("alone", v(0.0, 1.0)),
+            ("dense", v(1.0, 0.1)),
+            ("twin", v(1.0, 0.05)),
+        ]
+        .into_iter()
+        .map(|(k, v)| (k.to_owned(), v))
+        .collect();
+        let order: Vec<String> =
+            review_order_by(flags.clone(), 0.5, 10, |f| vectors.get(&f.path).map(Vec::as_slice))
+                .into_iter()
+                .map(|f| f.path)
+                .collect();
+        assert_eq!(order, ["dense", "twin", "alone", "sure"]);
+        // Without vectors: uncertainty alone; decided candidates are left out.
+        let mut decided = flags;
+        decided[1].review = Some(ReviewNote::Decided {
+            verdict: Verdict::Dismiss,
+            reviewer: "r".into(),
+            time: Timestamp::from_unix_millis(0).unwrap(),
+            seq: 1,
+        });
+        let order: Vec<String> =
+            review_order(decided, 0.5, 2).into_iter().map(|f| f.path).collect();
+        assert_eq!(order, ["dense", "twin"]);
+    }
+
+    #[test]
+    fn renewal_deadline_counts_from_the_next_anniversary() {
+        use crate::classify::facts::Duration;
+        let fact = |value| Some(Fact { value, span: 0..1 });
+        let facts = ContractFacts {
+            agreement_date: fact(FactValue::Date { iso: "2020-03-01".into() }),
+            notice_period: fact(FactValue::Duration(Duration { amount: 60, unit: TimeUnit::Day })),
+            ..ContractFacts::default()
+        };
+        // Next renewal 2026-03-01 (yearly): notice due 60 days before, 2025-12-31.
+        let line = renewal_deadline(&facts, "2025-12-01", 90).unwrap();
+        assert!(line.contains("due in 30 days"), "{line}");
+        assert!(renewal_deadline(&facts, "2025-06-01", 90).is_none());
+        // Past this year's deadline: the next one is a year on.
+        assert!(renewal_deadline(&facts, "2026-01-15", 90).is_none());
+        assert!(renewal_deadline(&facts, "2026-11-15", 90).is_some());
+    }
 }

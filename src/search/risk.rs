@@ -1,6 +1,6 @@
 //! Risk flags over an index: [`Searcher::flags`], [`Searcher::risk`], [`Searcher::review_queue`].
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
@@ -278,9 +278,10 @@ impl Searcher {
         Ok(out)
     }
 
-    /// The unreviewed candidates whose decision would teach the most: those whose score is
-    /// nearest the flag threshold (the rule is least sure of them), one per clause text, at most
-    /// `limit`.
+    /// The unreviewed candidates whose decision would teach the most, one per clause text, at
+    /// most `limit`: uncertainty (score nearest the flag threshold) weighed by information
+    /// density (how similar the clause is to the rule's other candidates), see
+    /// [`review_order_by`](crate::risk::review_order_by).
     ///
     /// # Errors
     ///
@@ -294,7 +295,18 @@ impl Searcher {
     ) -> Result<Vec<Flag>> {
         let q = RiskQuery { include_unflagged: true, feedback: true, ..query.clone() };
         let flags = self.flags(&q, engine, embedder)?;
-        Ok(crate::risk::review_order(flags, engine.pack().settings.flag_threshold, limit))
+        let vectors: HashMap<String, Vec<f32>> = flags
+            .iter()
+            .filter_map(|f| f.clause.as_ref())
+            .filter_map(|c| {
+                let id = ClauseId::try_from(c.id.clone()).ok()?;
+                Some((c.id.clone(), self.clause_vector(id).ok()?))
+            })
+            .collect();
+        let vector_of =
+            |f: &Flag| f.clause.as_ref().and_then(|c| vectors.get(&c.id)).map(Vec::as_slice);
+        let threshold = engine.pack().settings.flag_threshold;
+        Ok(crate::risk::review_order_by(flags, threshold, limit, vector_of))
     }
 }
 
