@@ -25,7 +25,7 @@
 //!
 //! Every field is described on [`Rule`], [`Concept`] and [`Settings`]. Unknown fields, unknown
 //! clause kinds and references to undeclared concepts are errors that name the line and column
-//! ([`ErrorKind::RulePack`](crate::ErrorKind::RulePack)).
+//! ([`ErrorKind::RulePack`]).
 
 use std::collections::BTreeMap;
 use std::fmt;
@@ -276,7 +276,7 @@ impl Rule {
 }
 
 /// A set of rules and concepts with their settings. Start from [`RulePack::builtin`] and
-/// [`extend`](RulePack::extend) it with a team's own files.
+/// [`extend`](RulePack::extend_from_file) it with a team's own files.
 #[derive(Clone, Debug, PartialEq, Serialize)]
 #[non_exhaustive]
 pub struct RulePack {
