@@ -131,6 +131,7 @@ impl CuadContract {
                     parent_heading: parent.map(str::to_owned),
                     kinds,
                     document: Some(self.name.clone()),
+                    passage: false,
                 }
             })
             .collect();
@@ -140,6 +141,7 @@ impl CuadContract {
                 text: self.doc.text.get(range.clone()).unwrap_or("").to_owned(),
                 kinds: vec![*kind],
                 document: Some(self.name.clone()),
+                passage: true,
                 ..LabelledClause::default()
             });
         }

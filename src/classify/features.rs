@@ -35,12 +35,15 @@ impl Namespace {
         }
     }
 
+    /// Heading-like namespaces weigh less than the text: on CUAD (`eval cuad --cv 5`) halving
+    /// them raised document macro-F1 from 0.683 to 0.698 and clause macro-F1 from 0.541 to
+    /// 0.549; doubling the lead and parent weights instead lowered both by 0.04.
     fn weight(self) -> f32 {
         match self {
             Namespace::Text => 1.0,
-            Namespace::Lead => 0.5,
-            Namespace::Heading => 1.0,
-            Namespace::Parent => 0.5,
+            Namespace::Lead => 0.25,
+            Namespace::Heading => 0.5,
+            Namespace::Parent => 0.25,
         }
     }
 }
@@ -180,10 +183,10 @@ mod tests {
 
     #[test]
     fn namespaces_are_unit_norm() {
-        // Text 1, lead 0.5 (squared: 0.25).
+        // Text 1, lead 0.25 (squared: 0.0625).
         let f = features(&ClauseView { text: "a notice a notice", ..ClauseView::default() });
         let norm: f32 = f.iter().map(|(_, v)| v * v).sum();
-        assert!((norm - 1.25).abs() < 1e-5, "{norm}");
+        assert!((norm - 1.0625).abs() < 1e-5, "{norm}");
         let f = features(&ClauseView {
             text: "notice period",
             heading: Some("Notices"),
@@ -191,8 +194,8 @@ mod tests {
             definition: false,
         });
         let norm: f32 = f.iter().map(|(_, v)| v * v).sum();
-        // Text 1, lead 0.25, heading 1, parent 0.25.
-        assert!((norm - 2.5).abs() < 1e-4, "{norm}");
+        // Text 1, lead 0.0625, heading 0.25, parent 0.0625.
+        assert!((norm - 1.375).abs() < 1e-4, "{norm}");
         assert!(f.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }

@@ -38,7 +38,7 @@ use serde::{Deserialize, Serialize};
 
 pub use features::ClauseView;
 pub use kinds::{ClauseKind, KindInfo};
-pub use model::{Model, ModelHeader, TrainOptions};
+pub use model::{DocumentScore, Model, ModelHeader, TrainOptions};
 
 use crate::extract::Document;
 use crate::segment::Clause;
@@ -161,18 +161,21 @@ impl Classifier {
     }
 
     /// The kinds a whole document contains, from the scores of all its clauses (each as
-    /// [`Classifier::scores`] returns them): a kind whose best clause score reaches the kind's
-    /// document threshold, calibrated separately from the clause threshold. Best first.
+    /// [`Classifier::scores`] returns them): a kind whose document score (the clause scores
+    /// combined as the model's [`DocumentScore`] says) reaches the kind's document threshold,
+    /// calibrated separately from the clause threshold. Best first.
     pub fn document_kinds(&self, clause_scores: &[Vec<KindScore>]) -> Vec<KindScore> {
-        let mut best: Vec<KindScore> =
-            self.model.kinds().iter().map(|&kind| KindScore { kind, score: 0.0 }).collect();
-        for scores in clause_scores {
-            for (b, s) in best.iter_mut().zip(scores) {
-                b.score = b.score.max(s.score);
-            }
-        }
-        let mut out: Vec<KindScore> = best
-            .into_iter()
+        let combine = self.model.document_score();
+        let mut out: Vec<KindScore> = self
+            .model
+            .kinds()
+            .iter()
+            .enumerate()
+            .map(|(i, &kind)| KindScore {
+                kind,
+                score: combine
+                    .combine(clause_scores.iter().map(|s| s.get(i).map_or(0.0, |s| s.score))),
+            })
             .enumerate()
             .filter(|(i, s)| s.score > 0.0 && s.score >= self.model.document_threshold(*i))
             .map(|(_, s)| s)
@@ -250,6 +253,11 @@ pub struct LabelledClause {
     /// The document it comes from: clauses of one document stay in one calibration fold.
     #[serde(default)]
     pub document: Option<String>,
+    /// A labelled passage on its own rather than a clause as the segmenter cuts it (CUAD's gold
+    /// spans): trained on, but left out when thresholds are calibrated, since documents to
+    /// classify have no such clean passages.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub passage: bool,
 }
 
 impl LabelledClause {
@@ -330,7 +338,7 @@ pub fn train(
                 clauses
                     .iter()
                     .enumerate()
-                    .filter(|(i, c)| fold_of(c, *i) == f)
+                    .filter(|(i, c)| fold_of(c, *i) == f && !c.passage)
                     .map(|(i, c)| (i, m.probabilities(&features::features(&c.view()))))
                     .collect()
             })
@@ -346,27 +354,42 @@ pub fn train(
                 let scored: Vec<(f32, bool)> = clauses
                     .iter()
                     .zip(&probs)
+                    .filter(|(c, _)| !c.passage)
                     .map(|(c, p)| (p.get(col).copied().unwrap_or(0.0), c.kinds.contains(kind)))
                     .collect();
                 best_threshold(&scored, options.threshold)
             })
             .collect();
-        // Per document: the best clause score, and whether any clause carries the kind.
-        let mut documents: std::collections::HashMap<&str, Vec<(f32, bool)>> = Default::default();
+        // Per document: its clauses' scores (passages have none), and whether any clause or
+        // passage carries the kind.
+        type Scores<'c> = Vec<&'c [f32]>;
+        let mut documents: std::collections::HashMap<&str, (Scores<'_>, Vec<bool>)> =
+            Default::default();
         for (c, p) in clauses.iter().zip(&probs) {
             let Some(d) = c.document.as_deref() else { continue };
-            let entry = documents.entry(d).or_insert_with(|| vec![(0.0, false); kinds.len()]);
+            let entry =
+                documents.entry(d).or_insert_with(|| (Vec::new(), vec![false; kinds.len()]));
+            if !c.passage {
+                entry.0.push(p);
+            }
             for (col, kind) in kinds.iter().enumerate() {
-                entry[col].0 = entry[col].0.max(p.get(col).copied().unwrap_or(0.0));
-                entry[col].1 |= c.kinds.contains(kind);
+                entry.1[col] |= c.kinds.contains(kind);
             }
         }
+        // As `Model::train` records in the header.
+        let combine = DocumentScore::NoisyOr;
         let document_thresholds: Vec<f32> = (0..kinds.len())
             .map(|col| {
                 if documents.is_empty() {
                     return clause_thresholds[col];
                 }
-                let scored: Vec<(f32, bool)> = documents.values().map(|v| v[col]).collect();
+                let scored: Vec<(f32, bool)> = documents
+                    .values()
+                    .map(|(scores, positive)| {
+                        let s = scores.iter().map(|p| p.get(col).copied().unwrap_or(0.0));
+                        (combine.combine(s), positive[col])
+                    })
+                    .collect();
                 best_threshold(&scored, clause_thresholds[col])
             })
             .collect();
@@ -380,16 +403,17 @@ pub fn train(
     model
 }
 
-/// The threshold (on a grid of 0.05 steps) with the best F1 over `(score, positive)` pairs;
-/// `default` when there are no positives. Ties go to the threshold nearest `default`.
+/// The threshold with the best F1 over `(score, positive)` pairs, on a grid of 0.05 steps with
+/// 0.01 steps below 0.05 (a rare kind's probabilities stay low); `default` when there are no
+/// positives. Ties go to the threshold nearest `default`.
 fn best_threshold(scored: &[(f32, bool)], default: f32) -> f32 {
     let positives = scored.iter().filter(|s| s.1).count();
     if positives == 0 {
         return default;
     }
     let mut best = (f64::MIN, default);
-    for step in 1..20 {
-        let t = step as f32 * 0.05;
+    let grid = (1..5).map(|s| s as f32 * 0.01).chain((1..20).map(|s| s as f32 * 0.05));
+    for t in grid {
         let (mut tp, mut fp) = (0usize, 0usize);
         for &(p, y) in scored {
             if p >= t {

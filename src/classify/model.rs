@@ -1,7 +1,7 @@
 //! The clause classifier: one-vs-rest logistic regression over hashed lexical features.
 //!
-//! Training is plain stochastic gradient descent with a decaying step, positive examples of rare
-//! kinds up-weighted (up to [`TrainOptions::max_positive_weight`]), and every clause that has a
+//! Training is averaged stochastic gradient descent with a decaying step, positive examples of
+//! rare kinds up-weighted (up to [`TrainOptions::max_positive_weight`]), and every clause that has a
 //! heading seen twice: once whole, once as bare text, so that the model also learns the words
 //! of a clause and not only its heading. The trained weights are pruned (weights below 0.1 are
 //! dropped) and quantised to `i8` with one scale per kind; the model is held sparse.
@@ -43,17 +43,20 @@ pub struct TrainOptions {
     pub calibration_folds: usize,
     /// Seed of the example shuffle.
     pub seed: u64,
+    /// Keep the average of the weights over all steps (averaged SGD) instead of the last ones.
+    pub average: bool,
 }
 
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 6,
+            epochs: 12,
             learning_rate: 0.5,
-            max_positive_weight: 6.0,
+            max_positive_weight: 20.0,
             threshold: 0.5,
             calibration_folds: 3,
             seed: 0x5eed,
+            average: true,
         }
     }
 }
@@ -81,9 +84,13 @@ pub struct ModelHeader {
     pub scales: Vec<f32>,
     /// Assignment threshold per kind (probability).
     pub thresholds: Vec<f32>,
-    /// Per kind: a document contains the kind when one of its clauses scores at least this.
+    /// Per kind: a document contains the kind when its clause scores, combined by
+    /// `document_score`, reach this.
     #[serde(default)]
     pub document_thresholds: Vec<f32>,
+    /// How a document's clause scores combine into its score for a kind.
+    #[serde(default)]
+    pub document_score: DocumentScore,
     /// Positive training examples per kind.
     pub positives: Vec<u32>,
     /// Training examples.
@@ -92,6 +99,33 @@ pub struct ModelHeader {
     pub trained_on: Vec<String>,
     /// Free text: where the training data came from.
     pub source: String,
+}
+
+/// How the scores of a document's clauses for a kind combine into the document's score.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+#[non_exhaustive]
+pub enum DocumentScore {
+    /// The best clause score (models written before `noisy_or`).
+    #[default]
+    Max,
+    /// `1 - Π(1 - p)` over the clauses: the chance that at least one clause has the kind, were
+    /// the clauses independent. Several middling clauses add up, where `Max` sees only one.
+    NoisyOr,
+}
+
+impl DocumentScore {
+    /// The document score of a kind from its clause scores.
+    pub fn combine(self, scores: impl IntoIterator<Item = f32>) -> f32 {
+        match self {
+            DocumentScore::Max => scores.into_iter().fold(0.0, f32::max),
+            DocumentScore::NoisyOr => {
+                let none: f64 =
+                    scores.into_iter().map(|p| f64::from(1.0 - p.clamp(0.0, 1.0))).product();
+                (1.0 - none) as f32
+            }
+        }
+    }
 }
 
 /// A trained classifier. See the [module documentation](self).
@@ -143,6 +177,11 @@ impl Model {
         self.header.document_thresholds = document;
     }
 
+    /// How clause scores combine into a document score.
+    pub(crate) fn document_score(&self) -> DocumentScore {
+        self.header.document_score
+    }
+
     /// Document threshold of column `i`.
     pub(crate) fn document_threshold(&self, i: usize) -> f32 {
         self.header.document_thresholds.get(i).copied().unwrap_or_else(|| self.threshold(i))
@@ -191,6 +230,12 @@ impl Model {
         let mut rng = options.seed | 1;
         let mut z = vec![0f32; k];
         let mut g = vec![0f32; k];
+        // Averaged SGD: `u` sums each step's update times the step count, so that the average
+        // of the weights over all steps is `w - u / steps` without touching every weight per
+        // step.
+        let mut u = if options.average { vec![0f32; w.len()] } else { Vec::new() };
+        let mut u_bias = vec![0f32; k];
+        let mut steps = 1f32;
         for epoch in 0..options.epochs {
             shuffle(&mut order, &mut rng);
             let lr = options.learning_rate / (1.0 + epoch as f32).sqrt();
@@ -212,7 +257,19 @@ impl Model {
                     let row = &mut w[b as usize * k..(b as usize + 1) * k];
                     row.iter_mut().zip(&g).for_each(|(w, g)| *w -= g * v);
                 }
+                if options.average {
+                    u_bias.iter_mut().zip(&g).for_each(|(u, g)| *u -= steps * g);
+                    for &(b, v) in features {
+                        let row = &mut u[b as usize * k..(b as usize + 1) * k];
+                        row.iter_mut().zip(&g).for_each(|(u, g)| *u -= steps * g * v);
+                    }
+                }
+                steps += 1.0;
             }
+        }
+        if options.average {
+            w.iter_mut().zip(&u).for_each(|(w, u)| *w -= u / steps);
+            bias.iter_mut().zip(&u_bias).for_each(|(b, u)| *b -= u / steps);
         }
 
         // Prune and quantise.
@@ -246,6 +303,7 @@ impl Model {
             scales,
             thresholds: vec![options.threshold; k],
             document_thresholds: vec![options.threshold; k],
+            document_score: DocumentScore::NoisyOr,
             positives,
             examples: examples.len() as u32,
             trained_on,
@@ -427,6 +485,15 @@ mod tests {
         let f = example("acts of god and war", &[]).features;
         assert_eq!(back.probabilities(&f), model.probabilities(&f));
         assert_eq!(back.to_bytes(), bytes);
+    }
+
+    #[test]
+    fn document_scores_combine_clause_scores() {
+        let s = [0.5, 0.5, 0.0];
+        assert_eq!(DocumentScore::Max.combine(s), 0.5);
+        assert!((DocumentScore::NoisyOr.combine(s) - 0.75).abs() < 1e-6);
+        assert_eq!(DocumentScore::NoisyOr.combine([]), 0.0);
+        assert_eq!(DocumentScore::NoisyOr.combine([1.0, 0.2]), 1.0);
     }
 
     #[test]

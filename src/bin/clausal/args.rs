@@ -344,7 +344,7 @@ pub struct TrainArgs {
     #[arg(long, short, value_name = "FILE")]
     pub output: PathBuf,
     /// Passes over the training data.
-    #[arg(long, default_value_t = 6)]
+    #[arg(long, default_value_t = 12)]
     pub epochs: usize,
     /// Probability above which a kind is assigned.
     #[arg(long, default_value_t = 0.5)]
