@@ -902,6 +902,10 @@ fn test_facts(
                 }
                 out.push("no amount of money stated".to_owned());
             }
+            FactTest::CounterpartyMayTerminate => {
+                let text = clause.map_or("", |c| c.text);
+                out.push(counterparty_may_terminate(text, &settings.our_roles)?);
+            }
             FactTest::GoverningLawNotAllowed => {
                 let f = doc.facts?.governing_law.as_ref()?;
                 let FactValue::Jurisdiction { name } = &f.value else { return None };
@@ -926,6 +930,41 @@ fn test_facts(
         }
     }
     Some(out)
+}
+
+/// Who a clause lets terminate, against the team's own roles: `None` when only the team's side
+/// may; otherwise a line saying who may.
+fn counterparty_may_terminate(text: &str, ours: &[String]) -> Option<String> {
+    static MAY_TERMINATE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"\b((?i:either party|each party|any party|both parties|the parties)|[A-Z][A-Za-z]+(?:\s+[A-Z][A-Za-z]+)?)\s*(?:,[^,]{0,60},\s*)?(?i:may|can|shall\s+(?:have\s+the\s+right|be\s+entitled)\s+to|is\s+entitled\s+to|has\s+the\s+right\s+to|reserves\s+the\s+right\s+to)\s*(?:,[^,]{0,60},\s*)?(?:\w+\s+){0,3}?(?i:terminate)",
+        )
+        .expect("regex")
+    });
+    if ours.is_empty() {
+        return Some("the team's side is not configured (settings.our_roles)".to_owned());
+    }
+    let subjects: Vec<String> = MAY_TERMINATE
+        .captures_iter(text)
+        .filter_map(|c| c.get(1))
+        .map(|m| m.as_str().to_owned())
+        .collect();
+    if subjects.is_empty() {
+        return Some("the terminating party is not named".to_owned());
+    }
+    let is_ours = |s: &str| {
+        let s = s.to_lowercase();
+        let s = s.trim_start_matches("the ").trim();
+        ours.iter().any(|o| s == o.to_lowercase())
+    };
+    let theirs: Vec<&String> = subjects.iter().filter(|s| !is_ours(s)).collect();
+    if theirs.is_empty() {
+        return None;
+    }
+    Some(format!(
+        "may terminate: {}",
+        theirs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+    ))
 }
 
 /// The next renewal's notice deadline when it falls within `window` days of `as_of`.
@@ -1065,5 +1104,23 @@ mod tests {
         // Past this year's deadline: the next one is a year on.
         assert!(renewal_deadline(&facts, "2026-01-15", 90).is_none());
         assert!(renewal_deadline(&facts, "2026-11-15", 90).is_some());
+    }
+
+    #[test]
+    fn termination_for_convenience_by_whom() {
+        let ours = vec!["Customer".to_owned()];
+        let t = |text: &str, ours: &[String]| counterparty_may_terminate(text, ours);
+        assert!(t("Either party may terminate this Agreement for convenience.", &ours).is_some());
+        assert!(
+            t("Supplier may, at any time, terminate this Agreement without cause.", &ours)
+                .is_some_and(|l| l.contains("Supplier"))
+        );
+        assert_eq!(t("The Customer may terminate this Agreement for convenience.", &ours), None);
+        assert_eq!(
+            t("Customer shall have the right to terminate this Agreement at any time.", &ours),
+            None
+        );
+        assert!(t("This Agreement may be ended on notice.", &ours).is_some());
+        assert!(t("Customer may terminate for convenience.", &[]).is_some());
     }
 }

@@ -104,6 +104,11 @@ pub enum FactTest {
     AmountMissing,
     /// The governing law is known and not in [`Settings::allowed_governing_law`].
     GoverningLawNotAllowed,
+    /// The clause lets a party other than the team's own side ([`Settings::our_roles`])
+    /// terminate: "either party may terminate", "Distributor may terminate" when the team is
+    /// the Supplier. Passes when the terminating party cannot be told, or when `our_roles` is
+    /// empty (the line says so); fails only when every party the clause lets terminate is ours.
+    CounterpartyMayTerminate,
 }
 
 /// Pack-wide settings.
@@ -113,6 +118,10 @@ pub struct Settings {
     /// Jurisdictions whose law the team accepts, compared without case ("New York",
     /// "England and Wales").
     pub allowed_governing_law: Vec<String>,
+    /// The team's own side, as contracts name it: defined roles ("Customer", "Licensee") or
+    /// party names, compared without case. Rules about the counterparty leave alone what only
+    /// these may do.
+    pub our_roles: Vec<String>,
     /// A candidate whose score is below this is not a flag (it stays a candidate for
     /// `review next`).
     pub flag_threshold: f32,
@@ -140,6 +149,7 @@ impl Default for Settings {
     fn default() -> Settings {
         Settings {
             allowed_governing_law: Vec::new(),
+            our_roles: Vec::new(),
             flag_threshold: 0.5,
             semantic_threshold: 0.62,
             near_identical: 0.95,
