@@ -337,7 +337,8 @@ fn has(kinds: &[KindScore], kind: ClauseKind) -> bool {
     kinds.iter().any(|k| k.kind == kind)
 }
 
-fn prf(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
+/// Precision, recall and F1 from true positives, false positives and false negatives.
+pub(crate) fn prf(tp: usize, fp: usize, fn_: usize) -> (f64, f64, f64) {
     let p = if tp + fp == 0 { 0.0 } else { tp as f64 / (tp + fp) as f64 };
     let r = if tp + fn_ == 0 { 0.0 } else { tp as f64 / (tp + fn_) as f64 };
     (p, r, f1(p, r))

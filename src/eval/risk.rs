@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::cuad::fold_map;
+use super::cuad::{fold_map, prf};
 use crate::classify::cuad::{CuadContract, load, name_key, overlap};
 use crate::classify::facts::{ContractFacts, Fact, extract_facts};
 use crate::classify::{ClauseKind, KindScore, TrainOptions, clause_views};
@@ -94,20 +94,21 @@ impl Prepared {
         })?;
         let (kinds, near_kinds): (Vec<Vec<_>>, Vec<Vec<_>>) =
             typed.into_iter().map(|t| t.into_iter().unzip()).unzip();
-        let texts = |c: &CuadContract| -> Vec<String> {
-            c.clauses
-                .iter()
-                .map(|cl| c.doc.text.get(cl.span.clone()).unwrap_or("").to_owned())
-                .collect()
-        };
-        let facts = contracts
+        // Per clause: (facts, text hash).
+        let (facts, hashes): (Vec<Vec<_>>, Vec<Vec<_>>) = contracts
             .par_iter()
-            .map(|c| texts(c).iter().map(|t| extract_facts(t)).collect())
-            .collect();
+            .map(|c| {
+                c.clauses
+                    .iter()
+                    .map(|cl| {
+                        let text = c.doc.text.get(cl.span.clone()).unwrap_or("");
+                        (extract_facts(text), TextHash::of(text))
+                    })
+                    .unzip()
+            })
+            .unzip();
         let doc_facts =
             contracts.par_iter().map(|c| ContractFacts::from_text(&c.doc.text)).collect();
-        let hashes =
-            contracts.iter().map(|c| texts(c).iter().map(|t| TextHash::of(t)).collect()).collect();
         Ok(Prepared { contracts, kinds, near_kinds, facts, doc_facts, hashes })
     }
 
@@ -180,7 +181,7 @@ pub struct RiskCase {
 }
 
 /// What `clausal eval fm` prints.
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Default, Serialize)]
 #[non_exhaustive]
 pub struct FmRuleReport {
     /// Contracts read.
@@ -226,7 +227,8 @@ pub struct FmRuleReport {
     /// `no-force-majeure` errors: flagged contracts with a provision, and contracts without
     /// one that were not flagged.
     pub no_fm_errors: Vec<RiskCase>,
-    /// Covering provisions found by an exemplar rather than a term.
+    /// Force majeure clauses left unflagged only because a phrase matched the epidemic concept
+    /// by meaning (no term matched).
     pub semantic_matches: Vec<RiskCase>,
     /// Seconds for the rules (kinds and facts excluded).
     pub rule_seconds: f64,
@@ -364,27 +366,8 @@ pub fn fm(
     let mut r = FmRuleReport {
         contracts: prepared.contracts.len(),
         folds,
-        provisions: 0,
-        non_covering: 0,
-        non_covering_flagged: 0,
-        recall: 0.0,
-        covering: 0,
-        covering_flagged: 0,
-        covering_flagged_share: 0.0,
-        flags: 0,
-        true_flags: 0,
-        precision: 0.0,
-        without_fm: 0,
-        no_fm_flagged: 0,
-        no_fm_right: 0,
-        no_fm_precision: 0.0,
-        no_fm_recall: 0.0,
-        misses: Vec::new(),
-        covering_cases: Vec::new(),
-        false_positives: Vec::new(),
-        no_fm_errors: Vec::new(),
-        semantic_matches: Vec::new(),
         rule_seconds,
+        ..FmRuleReport::default()
     };
     for (i, c) in prepared.contracts.iter().enumerate() {
         let provs = gold.get(&i).map(Vec::as_slice).unwrap_or(&[]);
@@ -612,13 +595,6 @@ fn categories(
     Ok(out)
 }
 
-fn prf(tp: usize, fired: usize, positives: usize) -> (f64, f64, f64) {
-    let p = ratio(tp, fired);
-    let r = ratio(tp, positives);
-    let f = if p + r > 0.0 { 2.0 * p * r / (p + r) } else { 0.0 };
-    (p, r, f)
-}
-
 /// Runs `eval rules` (see the module documentation) with the built-in pack.
 ///
 /// # Errors
@@ -649,7 +625,7 @@ pub fn rules(
             let positives = (0..n).filter(|&i| should(i)).count();
             let fired_n = (0..n).filter(|&i| fired(i)).count();
             let tp = (0..n).filter(|&i| should(i) && fired(i)).count();
-            let (precision, recall, f1) = prf(tp, fired_n, positives);
+            let (precision, recall, f1) = prf(tp, fired_n - tp, positives - tp);
             RuleScore {
                 rule: rule.to_owned(),
                 category: category.to_owned(),

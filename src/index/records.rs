@@ -363,6 +363,11 @@ pub(crate) fn str_of(d: &TantivyDocument, f: Field) -> Option<&str> {
     d.get_first(f).and_then(|v| v.as_str())
 }
 
+/// A stored JSON field, parsed; `None` when absent or unreadable.
+fn json_of<T: serde::de::DeserializeOwned>(d: &TantivyDocument, f: Field) -> Option<T> {
+    str_of(d, f).and_then(|s| serde_json::from_str(s).ok())
+}
+
 pub(crate) fn u64_of(d: &TantivyDocument, f: Field) -> Option<u64> {
     d.get_first(f).and_then(|v| v.as_u64())
 }
@@ -393,15 +398,9 @@ impl Fields {
             span: u64_of(d, self.span_start).unwrap_or(0) as usize
                 ..u64_of(d, self.span_end).unwrap_or(0) as usize,
             pages,
-            kinds: str_of(d, self.kind_scores)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
-            near_kinds: str_of(d, self.near_kinds)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
-            facts: str_of(d, self.facts)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
+            kinds: json_of(d, self.kind_scores).unwrap_or_default(),
+            near_kinds: json_of(d, self.near_kinds).unwrap_or_default(),
+            facts: json_of(d, self.facts).unwrap_or_default(),
             text_hash: str_of(d, self.text_sha)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or_else(|| TextHash::of(str_of(d, self.text).unwrap_or(""))),
@@ -417,13 +416,9 @@ impl Fields {
             source: str_of(d, self.source).unwrap_or("").to_owned(),
             kind: parse_enum(str_of(d, self.doc_kind)),
             title: str_of(d, self.title).map(str::to_owned),
-            metadata: str_of(d, self.meta)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
-            kinds: str_of(d, self.kind_scores)
-                .and_then(|s| serde_json::from_str(s).ok())
-                .unwrap_or_default(),
-            facts: str_of(d, self.facts).and_then(|s| serde_json::from_str(s).ok()),
+            metadata: json_of(d, self.meta).unwrap_or_default(),
+            kinds: json_of(d, self.kind_scores).unwrap_or_default(),
+            facts: json_of(d, self.facts),
             pages: u64_of(d, self.pages).unwrap_or(0),
             clauses: u64_of(d, self.clauses).unwrap_or(0),
         }

@@ -52,7 +52,6 @@ struct RuleFeedback {
     exact: HashMap<TextHash, Entry>,
     /// Reviewed texts whose embedding is known.
     neighbours: Vec<Reviewed>,
-    confirmed: Vec<Reviewed>,
     /// The centroids of the confirmed and the dismissed texts and the bias that centres their
     /// difference between the two groups; computed on first use after a change.
     rocchio: std::sync::OnceLock<Option<Rocchio>>,
@@ -123,13 +122,8 @@ impl Feedback {
         let rule = self.rules.entry(entry.decision.rule_id.clone()).or_default();
         let hash = entry.decision.text_hash;
         rule.neighbours.retain(|r| r.entry.decision.text_hash != hash);
-        rule.confirmed.retain(|r| r.entry.decision.text_hash != hash);
         if let Some((vector, excerpt)) = known {
-            let reviewed = Reviewed { entry: entry.clone(), vector, excerpt };
-            if matches!(entry.decision.verdict, Verdict::Confirm | Verdict::NeedsChange) {
-                rule.confirmed.push(reviewed.clone());
-            }
-            rule.neighbours.push(reviewed);
+            rule.neighbours.push(Reviewed { entry: entry.clone(), vector, excerpt });
         }
         rule.exact.insert(hash, entry);
         rule.rocchio = std::sync::OnceLock::new();
@@ -145,9 +139,14 @@ impl Feedback {
         self.rules.get(rule)?.exact.get(text_hash)
     }
 
-    /// The confirmed clause texts of a rule, with their embeddings: its learnt exemplars.
-    pub fn confirmed(&self, rule: &str) -> &[Reviewed] {
-        self.rules.get(rule).map(|r| r.confirmed.as_slice()).unwrap_or(&[])
+    /// The confirmed clause texts of a rule (confirm or needs-change), with their embeddings:
+    /// its learnt exemplars.
+    pub fn confirmed<'a>(&'a self, rule: &str) -> impl Iterator<Item = &'a Reviewed> + 'a {
+        self.rules
+            .get(rule)
+            .into_iter()
+            .flat_map(|r| &r.neighbours)
+            .filter(|r| r.entry.decision.verdict != Verdict::Dismiss)
     }
 
     /// Applies the decisions to a flag whose clause has embedding `vector`:

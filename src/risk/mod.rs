@@ -598,11 +598,9 @@ impl RiskEngine {
     ) -> crate::Result<Flag> {
         let clause = c.clause.map(|i| &doc.clauses[i]);
         let own = self.exemplars.get(&rule.id).map(Vec::as_slice).unwrap_or(&[]);
-        let confirmed = feedback.map(|f| f.confirmed(&rule.id)).unwrap_or_default();
+        // Confirmed texts are decisions too: any decision needs the clause's vector.
         let needs_vector = clause.is_some()
-            && (!own.is_empty()
-                || !confirmed.is_empty()
-                || feedback.is_some_and(|f| f.has_decisions(&rule.id)));
+            && (!own.is_empty() || feedback.is_some_and(|f| f.has_decisions(&rule.id)));
         let vector: Option<Vec<f32>> = match clause {
             Some(cl) if needs_vector => Some(match cl.vector {
                 Some(v) => v.to_vec(),
@@ -615,7 +613,7 @@ impl RiskEngine {
             for (text, x) in rule.exemplars.iter().zip(own) {
                 consider(&mut nearest_exemplar, text, dot(v, x), "pack");
             }
-            for r in confirmed {
+            for r in feedback.into_iter().flat_map(|f| f.confirmed(&rule.id)) {
                 consider(&mut nearest_exemplar, &r.excerpt, dot(v, &r.vector), "confirmed");
             }
         }

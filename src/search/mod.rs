@@ -445,6 +445,11 @@ impl Searcher {
     ///
     /// If the text index cannot be read.
     pub fn clauses_of(&self, doc: DocId) -> Result<Vec<ClauseRecord>> {
+        Ok(self.clause_addresses_of(doc)?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// Every clause of a document with its address in the snapshot, in order.
+    fn clause_addresses_of(&self, doc: DocId) -> Result<Vec<(DocAddress, ClauseRecord)>> {
         let f = self.index.fields();
         let q = BooleanQuery::intersection(vec![
             Box::new(self.record_query(RECORD_CLAUSE)),
@@ -453,9 +458,15 @@ impl Searcher {
                 IndexRecordOption::Basic,
             )),
         ]);
-        let mut out: Vec<ClauseRecord> = self.docs(&q)?.iter().map(|d| f.clause_of(d)).collect();
-        out.sort_by_key(|c| c.ordinal);
-        out.dedup_by_key(|c| c.id);
+        let mut addrs: Vec<DocAddress> =
+            self.text.search(&q, &DocSetCollector).map_err(|e| self.err(e))?.into_iter().collect();
+        addrs.sort();
+        let mut out = addrs
+            .into_iter()
+            .map(|a| Ok((a, f.clause_of(&self.text.doc(a).map_err(|e| self.err(e))?))))
+            .collect::<Result<Vec<(DocAddress, ClauseRecord)>>>()?;
+        out.sort_by_key(|(_, c)| c.ordinal);
+        out.dedup_by_key(|(_, c)| c.id);
         Ok(out)
     }
 

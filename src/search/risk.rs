@@ -143,14 +143,17 @@ impl Searcher {
         engine: &RiskEngine,
         embedder: &dyn Embedder,
     ) -> Result<Vec<Flag>> {
-        let records = self.clauses_of(d.id)?;
+        let (addresses, records): (Vec<_>, Vec<_>) =
+            self.clause_addresses_of(d.id)?.into_iter().unzip();
         if let Some(p) = passing
             && !records.iter().any(|c| p.contains(&c.id))
         {
             return Ok(Vec::new());
         }
-        let vectors: Vec<Option<Vec<f32>>> =
-            records.iter().map(|c| self.clause_vector(c.id).ok()).collect();
+        let vectors: Vec<Option<Vec<f32>>> = addresses
+            .iter()
+            .map(|&a| self.vector_key(a).and_then(|k| self.vector_of(k)).ok())
+            .collect();
         let input = DocInput {
             doc_id: d.id.to_string(),
             path: &d.path,
