@@ -25,7 +25,7 @@
 
 pub mod cuad;
 pub mod facts;
-mod features;
+pub(crate) mod features;
 pub mod kinds;
 pub(crate) mod lexical;
 pub mod model;
@@ -86,6 +86,11 @@ impl Classifier {
     /// The model.
     pub fn model(&self) -> &Model {
         &self.model
+    }
+
+    /// The assignment threshold of each kind the model knows.
+    pub fn thresholds(&self) -> std::collections::HashMap<ClauseKind, f32> {
+        self.model.kinds().iter().enumerate().map(|(i, &k)| (k, self.model.threshold(i))).collect()
     }
 
     /// The score of every kind the model knows, in model order: the model's probability, raised

@@ -30,6 +30,7 @@ use super::extraction::cpu_seconds;
 use super::facts::{FactsReport, facts};
 use crate::classify::cuad::{CuadContract, load, name_key as key, overlap};
 use crate::classify::facts::extract_facts;
+use crate::classify::features::fnv1a;
 use crate::classify::{Classifier, ClauseKind, KindScore, TrainOptions, clause_views, train};
 use crate::error::Error;
 
@@ -294,7 +295,8 @@ pub(crate) fn fold_map<T: Send>(
                         .filter(|(i, _)| i % k != fold)
                         .flat_map(|(_, c)| c.labelled_clauses())
                         .collect();
-                    let model = train(&training, options, 5, Vec::new(), format!("fold {fold}"));
+                    let cache = std::env::var_os(FOLD_CACHE_ENV);
+                    let model = fold_model(&training, options, fold, k, cache.as_deref());
                     let classifier = Classifier::new(model);
                     contracts
                         .iter()
@@ -322,6 +324,50 @@ pub(crate) fn fold_map<T: Send>(
             (out, seen)
         }
     })
+}
+
+/// Environment variable naming a folder where [`fold_map`] keeps the models it trains, so that
+/// evaluations run one after another (`eval cuad`, `fm`, `rules`, `feedback`) train each fold
+/// once. A model is reused only by the same executable, for the same training clauses, options
+/// and fold.
+pub const FOLD_CACHE_ENV: &str = "CLAUSAL_EVAL_CACHE";
+
+/// The model of fold `fold` of `k`, trained on `training`, or, with a `cache` folder, the one an
+/// earlier run of this executable trained on the same clauses with the same options (see
+/// [`FOLD_CACHE_ENV`]).
+fn fold_model(
+    training: &[crate::classify::LabelledClause],
+    options: &TrainOptions,
+    fold: usize,
+    k: usize,
+    cache: Option<&std::ffi::OsStr>,
+) -> crate::classify::Model {
+    let fit = || train(training, options, 5, Vec::new(), format!("fold {fold} of {k}"));
+    let Some(dir) = cache else { return fit() };
+    let dir = Path::new(dir);
+    // The executable stands for the code: features, training and calibration.
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok().map(|m| {
+        let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        format!("{} {:?}", m.len(), modified)
+    });
+    let mut key = format!("{exe:?} {options:?} {fold} {k}").into_bytes();
+    for c in training {
+        key.extend(serde_json::to_vec(c).unwrap_or_default());
+        key.push(b'\n');
+    }
+    let path = dir.join(format!("fold-{:016x}.bin", fnv1a(key)));
+    match crate::classify::Model::load(&path) {
+        Ok(model) => return model,
+        Err(e) if path.exists() => tracing::warn!(%e, "fold cache: training again"),
+        Err(_) => {}
+    }
+    let model = fit();
+    if let Err(e) =
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e)).and_then(|()| model.save(&path))
+    {
+        tracing::warn!(%e, "fold cache: not kept");
+    }
+    model
 }
 
 /// Per clause, the kinds assigned; last, one extra entry: the document's kinds.
@@ -572,4 +618,43 @@ fn pipeline_speed(contracts: &[CuadContract]) -> crate::Result<f64> {
     let wall = t0.elapsed().as_secs_f64();
     let cpu = cpu_seconds().zip(c0).map_or(0.0, |(a, b)| a - b);
     Ok(clauses as f64 / if cpu >= 1.0 { cpu } else { wall.max(1e-9) })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::classify::LabelledClause;
+
+    #[test]
+    fn fold_models_are_cached_by_training_data() {
+        let clause = |text: &str, kinds: &[ClauseKind]| LabelledClause {
+            text: text.to_owned(),
+            kinds: kinds.to_vec(),
+            ..LabelledClause::default()
+        };
+        let mut training = Vec::new();
+        for i in 0..10 {
+            training.push(clause(
+                &format!("acts of god excuse delay {i}"),
+                &[ClauseKind::ForceMajeure],
+            ));
+            training.push(clause(&format!("the price is listed in exhibit {i}"), &[]));
+        }
+        let options = TrainOptions { epochs: 2, calibration_folds: 0, ..TrainOptions::default() };
+        let dir = std::env::temp_dir().join(format!("clausal-fold-cache-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        let cache = Some(dir.as_os_str());
+        let first = fold_model(&training, &options, 0, 5, cache);
+        let files = || std::fs::read_dir(&dir).map(|d| d.count()).unwrap_or(0);
+        assert_eq!(files(), 1);
+        let again = fold_model(&training, &options, 0, 5, cache);
+        assert_eq!(files(), 1, "the second call reads the kept model");
+        assert_eq!(again.to_bytes(), first.to_bytes());
+        // Other clauses, or another fold, are another model.
+        training.pop();
+        fold_model(&training, &options, 0, 5, cache);
+        fold_model(&training, &options, 1, 5, cache);
+        assert_eq!(files(), 3);
+        let _ = std::fs::remove_dir_all(&dir);
+    }
 }
