@@ -692,7 +692,14 @@ pub struct FeedbackReport {
 
 impl FeedbackReport {
     /// Each requirement missed: precision must rise from the first point to the last, and
-    /// recall never fall below the first point's.
+    /// above what the same unreviewed clauses get without feedback at the last point; at no
+    /// point may recall with feedback be below recall without it on the same clauses.
+    ///
+    /// Recall is compared on the same clauses, not with the first point's: the unreviewed
+    /// clauses shrink as decisions are made, and each confirmed flag leaves them, so recall on
+    /// them moves with which clauses were reviewed even when the decisions change nothing (see
+    /// docs/adr/005-feedback-evaluation.md). For the same reason precision rises without any
+    /// feedback as dismissed flags leave: a rise alone would pass feedback that does nothing.
     pub fn failures(&self) -> Vec<String> {
         let mut out = Vec::new();
         let (Some(first), Some(last)) = (self.points.first(), self.points.last()) else {
@@ -704,11 +711,19 @@ impl FeedbackReport {
                 last.precision, last.decisions, first.precision
             ));
         }
-        for p in &self.points[1..] {
-            if p.recall < first.recall {
+        if last.precision <= last.precision_without_feedback {
+            out.push(format!(
+                "feedback did not raise precision: {:.3} after {} decisions, {:.3} on the same \
+                 clauses without feedback",
+                last.precision, last.decisions, last.precision_without_feedback
+            ));
+        }
+        for p in &self.points {
+            if p.recall < p.recall_without_feedback {
                 out.push(format!(
-                    "recall fell: {:.3} after {} decisions, {:.3} before",
-                    p.recall, p.decisions, first.recall
+                    "feedback lowered recall: {:.3} after {} decisions, {:.3} on the same \
+                     clauses without feedback",
+                    p.recall, p.decisions, p.recall_without_feedback
                 ));
             }
         }
@@ -890,5 +905,50 @@ fn measure(
         recall: ratio(tp, positives),
         precision_without_feedback: ratio(tp0, flagged0),
         recall_without_feedback: ratio(tp0, positives),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A point: (decisions, P, R, P without feedback, R without feedback).
+    fn report(points: &[(usize, f64, f64, f64, f64)]) -> FeedbackReport {
+        FeedbackReport {
+            rule: "anti-assignment".into(),
+            category: "Anti-Assignment".into(),
+            contracts: 1,
+            folds: None,
+            points: points
+                .iter()
+                .map(|&(decisions, precision, recall, p0, r0)| FeedbackPoint {
+                    decisions,
+                    confirmed: 0,
+                    positives: 100,
+                    flagged: 100,
+                    precision,
+                    recall,
+                    precision_without_feedback: p0,
+                    recall_without_feedback: r0,
+                })
+                .collect(),
+        }
+    }
+
+    #[test]
+    fn feedback_is_judged_against_the_same_clauses_without_it() {
+        // Feedback that raises precision; recall on the unreviewed clauses dips only because
+        // a confirmed flag left them, as it does without feedback.
+        let good = report(&[(0, 0.80, 0.74, 0.80, 0.74), (50, 0.85, 0.73, 0.83, 0.73)]);
+        assert!(good.failures().is_empty(), "{:?}", good.failures());
+        // Feedback that does nothing: precision rises only as dismissed flags leave.
+        let noop = report(&[(0, 0.80, 0.74, 0.80, 0.74), (50, 0.83, 0.74, 0.83, 0.74)]);
+        assert_eq!(noop.failures().len(), 1, "{:?}", noop.failures());
+        // Feedback that costs recall.
+        let lossy = report(&[(0, 0.80, 0.74, 0.80, 0.74), (50, 0.90, 0.70, 0.83, 0.74)]);
+        assert!(lossy.failures()[0].contains("lowered recall"), "{:?}", lossy.failures());
+        // Precision must also rise over the decisions.
+        let flat = report(&[(0, 0.80, 0.74, 0.80, 0.74), (50, 0.80, 0.74, 0.78, 0.74)]);
+        assert!(flat.failures()[0].contains("did not rise"), "{:?}", flat.failures());
     }
 }
