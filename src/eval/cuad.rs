@@ -30,6 +30,7 @@ use super::extraction::cpu_seconds;
 use super::facts::{FactsReport, facts};
 use crate::classify::cuad::{CuadContract, load, name_key as key, overlap};
 use crate::classify::facts::extract_facts;
+use crate::classify::features::fnv1a;
 use crate::classify::{Classifier, ClauseKind, KindScore, TrainOptions, clause_views, train};
 use crate::error::Error;
 
@@ -294,8 +295,7 @@ pub(crate) fn fold_map<T: Send>(
                         .filter(|(i, _)| i % k != fold)
                         .flat_map(|(_, c)| c.labelled_clauses())
                         .collect();
-                    let model = train(&training, options, 5, Vec::new(), format!("fold {fold}"));
-                    let classifier = Classifier::new(model);
+                    let classifier = Classifier::new(fold_model(&training, options, fold, k));
                     contracts
                         .iter()
                         .enumerate()
@@ -322,6 +322,48 @@ pub(crate) fn fold_map<T: Send>(
             (out, seen)
         }
     })
+}
+
+/// Environment variable naming a folder where [`fold_map`] keeps the models it trains, so that
+/// evaluations run one after another (`eval cuad`, `fm`, `rules`, `feedback`) train each fold
+/// once. A model is reused only by the same executable, for the same training clauses, options
+/// and fold.
+pub const FOLD_CACHE_ENV: &str = "CLAUSAL_EVAL_CACHE";
+
+/// The model of fold `fold` of `k`, trained on `training`, or the one an earlier run of this
+/// executable trained on the same clauses with the same options (see [`FOLD_CACHE_ENV`]).
+fn fold_model(
+    training: &[crate::classify::LabelledClause],
+    options: &TrainOptions,
+    fold: usize,
+    k: usize,
+) -> crate::classify::Model {
+    let fit = || train(training, options, 5, Vec::new(), format!("fold {fold} of {k}"));
+    let Some(dir) = std::env::var_os(FOLD_CACHE_ENV) else { return fit() };
+    let dir = Path::new(&dir);
+    // The executable stands for the code: features, training and calibration.
+    let exe = std::env::current_exe().and_then(std::fs::metadata).ok().map(|m| {
+        let modified = m.modified().ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok());
+        format!("{} {:?}", m.len(), modified)
+    });
+    let mut key = format!("{exe:?} {options:?} {fold} {k}").into_bytes();
+    for c in training {
+        key.extend(serde_json::to_vec(c).unwrap_or_default());
+        key.push(b'\n');
+    }
+    let path = dir.join(format!("fold-{:016x}.bin", fnv1a(key)));
+    match crate::classify::Model::load(&path) {
+        Ok(model) => return model,
+        Err(e) if path.exists() => tracing::warn!(%e, "fold cache: training again"),
+        Err(_) => {}
+    }
+    let model = fit();
+    if let Err(e) =
+        std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e)).and_then(|()| model.save(&path))
+    {
+        tracing::warn!(%e, "fold cache: not kept");
+    }
+    model
 }
 
 /// Per clause, the kinds assigned; last, one extra entry: the document's kinds.

@@ -72,6 +72,8 @@ struct Prepared {
     kinds: Vec<Vec<Vec<KindScore>>>,
     /// Per contract, per clause: nearly assigned kinds.
     near_kinds: Vec<Vec<Vec<KindScore>>>,
+    /// Per contract: the thresholds of the classifier that typed it.
+    thresholds: Vec<HashMap<ClauseKind, f32>>,
     /// Per contract, per clause: facts.
     facts: Vec<Vec<Vec<Fact>>>,
     doc_facts: Vec<ContractFacts>,
@@ -84,16 +86,23 @@ impl Prepared {
         let contracts = load(dir)?;
         // Per clause: (assigned kinds, nearly assigned kinds).
         let (typed, _) = fold_map(&contracts, folds, &TrainOptions::default(), |classifier, c| {
-            clause_views(&c.doc, &c.clauses)
+            let typed = clause_views(&c.doc, &c.clauses)
                 .iter()
                 .map(|v| {
                     let scores = classifier.scores(v);
                     (classifier.assigned(&scores), classifier.near_misses(&scores))
                 })
-                .collect::<Vec<_>>()
+                .collect::<Vec<_>>();
+            (typed, classifier.thresholds())
         })?;
-        let (kinds, near_kinds): (Vec<Vec<_>>, Vec<Vec<_>>) =
-            typed.into_iter().map(|t| t.into_iter().unzip()).unzip();
+        let mut thresholds = Vec::with_capacity(typed.len());
+        let (kinds, near_kinds): (Vec<Vec<_>>, Vec<Vec<_>>) = typed
+            .into_iter()
+            .map(|(t, th)| {
+                thresholds.push(th);
+                t.into_iter().unzip()
+            })
+            .unzip();
         // Per clause: (facts, text hash).
         let (facts, hashes): (Vec<Vec<_>>, Vec<Vec<_>>) = contracts
             .par_iter()
@@ -109,7 +118,7 @@ impl Prepared {
             .unzip();
         let doc_facts =
             contracts.par_iter().map(|c| ContractFacts::from_text(&c.doc.text)).collect();
-        Ok(Prepared { contracts, kinds, near_kinds, facts, doc_facts, hashes })
+        Ok(Prepared { contracts, kinds, near_kinds, thresholds, facts, doc_facts, hashes })
     }
 
     fn input<'a>(
@@ -121,6 +130,7 @@ impl Prepared {
         DocInput {
             doc_id: c.name.clone(),
             path: &c.name,
+            thresholds: Some(&self.thresholds[i]),
             clauses: c
                 .clauses
                 .iter()

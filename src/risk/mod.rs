@@ -100,6 +100,10 @@ pub struct DocInput<'a> {
     pub clauses: Vec<ClauseInput<'a>>,
     /// Contract-level facts.
     pub facts: Option<&'a ContractFacts>,
+    /// The assignment threshold of each kind in the classifier that typed the clauses, which
+    /// puts kind scores on the flag scale (0.5 at the threshold); `None`: the bundled
+    /// classifier's.
+    pub thresholds: Option<&'a HashMap<ClauseKind, f32>>,
 }
 
 /// How a concept was found.
@@ -379,7 +383,7 @@ impl RiskEngine {
                 continue;
             }
             let (kind, base) = match matching_kind(rule, &rule.kinds, clause) {
-                Some(kind) => (kind, calibrated(kind)),
+                Some(kind) => (kind, calibrated(kind, kind_threshold(doc, kind.kind))),
                 None if self.speaks_of(rule, clause) => (
                     KindScore {
                         kind: rule.kinds.first().copied().unwrap_or(ClauseKind::Other),
@@ -388,7 +392,7 @@ impl RiskEngine {
                     LANGUAGE_SCORE,
                 ),
                 None => match near_kind(rule, clause) {
-                    Some(kind) => (kind, near_calibrated(kind)),
+                    Some(kind) => (kind, near_calibrated(kind, kind_threshold(doc, kind.kind))),
                     None => continue,
                 },
             };
@@ -775,30 +779,24 @@ fn near_kind(rule: &Rule, clause: &ClauseInput<'_>) -> Option<KindScore> {
 
 /// A nearly-assigned kind on the flag scale: below 0.5, in proportion to how near it came
 /// (0.25 at half the kind's threshold).
-fn near_calibrated(kind: KindScore) -> f32 {
-    let t = kind_threshold(kind.kind);
+fn near_calibrated(kind: KindScore, t: f32) -> f32 {
     (0.5 * kind.score / t.max(1e-3)).min(0.499)
 }
 
-fn kind_threshold(kind: ClauseKind) -> f32 {
-    static THRESHOLDS: LazyLock<HashMap<ClauseKind, f32>> = LazyLock::new(|| {
-        Classifier::bundled()
-            .map(|c| {
-                let m = c.model();
-                m.kinds().iter().enumerate().map(|(i, &k)| (k, m.threshold(i))).collect()
-            })
-            .unwrap_or_default()
-    });
-    THRESHOLDS.get(&kind).copied().unwrap_or(0.5).clamp(0.0, 0.99)
+/// The threshold of `kind` in the classifier that typed `doc` (see [`DocInput::thresholds`]).
+fn kind_threshold(doc: &DocInput<'_>, kind: ClauseKind) -> f32 {
+    static BUNDLED: LazyLock<HashMap<ClauseKind, f32>> =
+        LazyLock::new(|| Classifier::bundled().map(Classifier::thresholds).unwrap_or_default());
+    let thresholds = doc.thresholds.unwrap_or(&BUNDLED);
+    thresholds.get(&kind).copied().unwrap_or(0.5).clamp(0.0, 0.99)
 }
 
 /// The classifier's confidence in an assigned kind on a flag scale: 0.5 at the kind's
 /// threshold, 1.0 at certainty.
-fn calibrated(kind: KindScore) -> f32 {
+fn calibrated(kind: KindScore, t: f32) -> f32 {
     if kind.kind == ClauseKind::Other {
         return kind.score;
     }
-    let t = kind_threshold(kind.kind);
     (0.5 + 0.5 * (kind.score - t) / (1.0 - t)).clamp(0.5, 1.0)
 }
 

@@ -157,6 +157,7 @@ impl Searcher {
         let input = DocInput {
             doc_id: d.id.to_string(),
             path: &d.path,
+            thresholds: None,
             clauses: records
                 .iter()
                 .zip(&vectors)
