@@ -248,6 +248,7 @@ fn build_or_open(
                 text: t,
                 heading: None,
                 parent_heading: None,
+                parent_text: None,
                 definition: false,
             })
         })

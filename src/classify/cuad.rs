@@ -129,6 +129,10 @@ impl CuadContract {
                     text: text.to_owned(),
                     heading: c.heading.clone(),
                     parent_heading: parent.map(str::to_owned),
+                    parent_text: super::parent_text(&self.doc, &self.clauses, c).map(|t| {
+                        let end = t.char_indices().nth(600).map_or(t.len(), |(i, _)| i);
+                        t[..end].to_owned()
+                    }),
                     kinds,
                     document: Some(self.name.clone()),
                     passage: false,

@@ -16,6 +16,9 @@ pub const BUCKETS: u32 = 1 << 18;
 /// Words of the clause text that count; the rest of a giant clause adds nothing.
 const MAX_TEXT_WORDS: usize = 600;
 
+const CONTEXT_WEIGHT: f32 = 0.25;
+const CONTEXT_WORDS: usize = 40;
+
 /// Which part of the clause a feature comes from, and its weight.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) enum Namespace {
@@ -23,6 +26,7 @@ pub(crate) enum Namespace {
     Lead,
     Heading,
     Parent,
+    Context,
 }
 
 impl Namespace {
@@ -32,6 +36,7 @@ impl Namespace {
             Namespace::Lead => b'l',
             Namespace::Heading => b'h',
             Namespace::Parent => b'p',
+            Namespace::Context => b'c',
         }
     }
 
@@ -44,6 +49,7 @@ impl Namespace {
             Namespace::Lead => 0.25,
             Namespace::Heading => 0.5,
             Namespace::Parent => 0.25,
+            Namespace::Context => CONTEXT_WEIGHT,
         }
     }
 }
@@ -57,6 +63,9 @@ pub struct ClauseView<'a> {
     pub heading: Option<&'a str>,
     /// The nearest enclosing clause's heading.
     pub parent_heading: Option<&'a str>,
+    /// The start of the enclosing clause's own text (its lead-in: "Upon expiry, either party
+    /// may:" above "(a) ...").
+    pub parent_text: Option<&'a str>,
     /// The clause defines a term (`"Affiliate" means ...`).
     pub definition: bool,
 }
@@ -74,6 +83,9 @@ pub(crate) fn features(view: &ClauseView<'_>) -> Features {
     }
     if let Some(p) = view.parent_heading {
         add_namespace(&mut out, Namespace::Parent, p, false, 32);
+    }
+    if let Some(c) = view.parent_text {
+        add_namespace(&mut out, Namespace::Context, c, true, CONTEXT_WORDS);
     }
     let mut v: Features = out.into_iter().collect();
     v.sort_unstable_by_key(|&(b, _)| b);
@@ -142,7 +154,26 @@ fn words(text: &str, max: usize) -> Vec<String> {
     flush(&mut cur, &mut out);
     out.retain(|w| w.len() > 1 || w == "#");
     out.truncate(max);
+    out.iter_mut().for_each(stem);
     out
+}
+
+/// Harman's S-stemmer: plural endings off, so that "provision" and "provisions" share a feature.
+fn stem(w: &mut String) {
+    let n = w.len();
+    if n > 4 && w.ends_with("ies") && !w.ends_with("eies") && !w.ends_with("aies") {
+        w.truncate(n - 3);
+        w.push('y');
+    } else if n > 3
+        && w.ends_with("es")
+        && !w.ends_with("aes")
+        && !w.ends_with("ees")
+        && !w.ends_with("oes")
+    {
+        w.truncate(n - 1);
+    } else if n > 3 && w.ends_with('s') && !w.ends_with("us") && !w.ends_with("ss") {
+        w.truncate(n - 1);
+    }
 }
 
 /// 64-bit FNV-1a: stable across platforms and releases.
@@ -172,6 +203,15 @@ mod tests {
     }
 
     #[test]
+    fn plurals_share_a_stem() {
+        let stems = words("provisions parties licenses agrees business status goes sales", 100);
+        let expected =
+            ["provision", "party", "license", "agree", "business", "status", "goe", "sale"];
+        assert_eq!(stems, expected);
+        assert_eq!(words("Provision", 1), words("provisions", 1));
+    }
+
+    #[test]
     fn hashing_is_stable() {
         // The shipped model depends on these values never changing.
         let a = String::from("force");
@@ -191,11 +231,12 @@ mod tests {
             text: "notice period",
             heading: Some("Notices"),
             parent_heading: Some("General"),
+            parent_text: Some("Either party may give notice:"),
             definition: false,
         });
         let norm: f32 = f.iter().map(|(_, v)| v * v).sum();
-        // Text 1, lead 0.0625, heading 0.25, parent 0.0625.
-        assert!((norm - 1.375).abs() < 1e-4, "{norm}");
+        // Text 1, lead 0.0625, heading 0.25, parent 0.0625, context 0.0625.
+        assert!((norm - 1.4375).abs() < 1e-4, "{norm}");
         assert!(f.windows(2).all(|w| w[0].0 < w[1].0));
     }
 }

@@ -222,9 +222,20 @@ pub fn clause_views<'a>(doc: &'a Document, clauses: &'a [Clause]) -> Vec<ClauseV
             text: doc.text.get(c.span.clone()).unwrap_or(""),
             heading: c.heading.as_deref(),
             parent_heading: parent_heading(clauses, c),
+            parent_text: parent_text(doc, clauses, c),
             definition: c.role == crate::segment::ClauseRole::Definition,
         })
         .collect()
+}
+
+/// The own text of the enclosing clause, if any.
+pub(crate) fn parent_text<'a>(
+    doc: &'a Document,
+    clauses: &[Clause],
+    clause: &Clause,
+) -> Option<&'a str> {
+    let p = clauses.get(clause.parent? as usize)?;
+    doc.text.get(p.span.clone()).filter(|t| !t.is_empty())
 }
 
 /// The heading of the nearest enclosing clause that has one.
@@ -252,6 +263,9 @@ pub struct LabelledClause {
     /// The nearest enclosing heading, if any.
     #[serde(default)]
     pub parent_heading: Option<String>,
+    /// The start of the enclosing clause's own text, if any.
+    #[serde(default)]
+    pub parent_text: Option<String>,
     /// Its kinds; empty for a clause of no kind.
     #[serde(default)]
     pub kinds: Vec<ClauseKind>,
@@ -272,6 +286,7 @@ impl LabelledClause {
             text: &self.text,
             heading: self.heading.as_deref(),
             parent_heading: self.parent_heading.as_deref(),
+            parent_text: self.parent_text.as_deref(),
             definition: false,
         }
     }
@@ -417,7 +432,9 @@ fn best_threshold(scored: &[(f32, bool)], default: f32) -> f32 {
         return default;
     }
     let mut best = (f64::MIN, default);
-    let grid = (1..5).map(|s| s as f32 * 0.01).chain((1..20).map(|s| s as f32 * 0.05));
+    // Even steps of a quarter in log-odds from -6 to 8: probabilities from 0.0025 to 0.9997,
+    // dense at both ends, where a rare kind's clause scores and a document's combined scores lie.
+    let grid = (-24..=32).map(|s| 1.0 / (1.0 + (-(s as f32) * 0.25).exp()));
     for t in grid {
         let (mut tp, mut fp) = (0usize, 0usize);
         for &(p, y) in scored {

@@ -50,7 +50,7 @@ pub struct TrainOptions {
 impl Default for TrainOptions {
     fn default() -> Self {
         TrainOptions {
-            epochs: 12,
+            epochs: 32,
             learning_rate: 0.5,
             max_positive_weight: 20.0,
             threshold: 0.5,
@@ -230,13 +230,20 @@ impl Model {
         let mut rng = options.seed | 1;
         let mut z = vec![0f32; k];
         let mut g = vec![0f32; k];
-        // Averaged SGD: `u` sums each step's update times the step count, so that the average
-        // of the weights over all steps is `w - u / steps` without touching every weight per
-        // step.
+        // Tail-averaged SGD: from the first step of the second half of the epochs (`tail_start`),
+        // `u` sums each step's update times the steps since then, so that the average of the
+        // weights over the tail is `w - u / (steps - tail_start)` without touching every weight
+        // per step. The first half is left out of the average: its weights are far from the
+        // optimum, and with them in, the average needs three times the epochs to settle.
         let mut u = if options.average { vec![0f32; w.len()] } else { Vec::new() };
         let mut u_bias = vec![0f32; k];
         let mut steps = 1f32;
+        let mut tail_start = f32::INFINITY;
         for epoch in 0..options.epochs {
+            if epoch == options.epochs / 2 {
+                tail_start = steps;
+            }
+            let averaging = options.average && steps >= tail_start;
             shuffle(&mut order, &mut rng);
             let lr = options.learning_rate / (1.0 + epoch as f32).sqrt();
             for &i in &order {
@@ -257,21 +264,40 @@ impl Model {
                     let row = &mut w[b as usize * k..(b as usize + 1) * k];
                     row.iter_mut().zip(&g).for_each(|(w, g)| *w -= g * v);
                 }
-                if options.average {
-                    u_bias.iter_mut().zip(&g).for_each(|(u, g)| *u -= steps * g);
+                if averaging {
+                    let t = steps - tail_start;
+                    u_bias.iter_mut().zip(&g).for_each(|(u, g)| *u -= t * g);
                     for &(b, v) in features {
                         let row = &mut u[b as usize * k..(b as usize + 1) * k];
-                        row.iter_mut().zip(&g).for_each(|(u, g)| *u -= steps * g * v);
+                        row.iter_mut().zip(&g).for_each(|(u, g)| *u -= t * g * v);
                     }
                 }
                 steps += 1.0;
             }
         }
-        if options.average {
-            w.iter_mut().zip(&u).for_each(|(w, u)| *w -= u / steps);
-            bias.iter_mut().zip(&u_bias).for_each(|(b, u)| *b -= u / steps);
+        if options.average && steps > tail_start {
+            let n = steps - tail_start;
+            w.iter_mut().zip(&u).for_each(|(w, u)| *w -= u / n);
+            bias.iter_mut().zip(&u_bias).for_each(|(b, u)| *b -= u / n);
         }
 
+        let examples = examples.len() as u32;
+        let mut model =
+            Model::from_weights(&w, bias, kinds, options.threshold, examples, positives);
+        model.set_provenance(trained_on, source);
+        model
+    }
+
+    /// Prunes and quantises dense weights (`BUCKETS` rows of one weight per kind).
+    fn from_weights(
+        w: &[f32],
+        bias: Vec<f32>,
+        kinds: &[ClauseKind],
+        threshold: f32,
+        examples: u32,
+        positives: Vec<u32>,
+    ) -> Model {
+        let k = kinds.len();
         // Prune and quantise.
         let mut scales = vec![0f32; k];
         for row in w.chunks_exact(k) {
@@ -301,13 +327,13 @@ impl Model {
             kinds: kinds.iter().map(|k| k.id().to_owned()).collect(),
             bias,
             scales,
-            thresholds: vec![options.threshold; k],
-            document_thresholds: vec![options.threshold; k],
+            thresholds: vec![threshold; k],
+            document_thresholds: vec![threshold; k],
             document_score: DocumentScore::NoisyOr,
             positives,
-            examples: examples.len() as u32,
-            trained_on,
-            source,
+            examples,
+            trained_on: Vec::new(),
+            source: String::new(),
         };
         Model { header, kinds: kinds.to_vec(), rows, entries }
     }

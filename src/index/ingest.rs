@@ -470,6 +470,7 @@ impl IndexWriter {
                     text: whole,
                     heading: None,
                     parent_heading: None,
+                    parent_text: None,
                     definition: false,
                 };
                 let scores = classifier.scores(&view);
