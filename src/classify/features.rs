@@ -164,14 +164,9 @@ fn stem(w: &mut String) {
     if n > 4 && w.ends_with("ies") && !w.ends_with("eies") && !w.ends_with("aies") {
         w.truncate(n - 3);
         w.push('y');
-    } else if n > 3
-        && w.ends_with("es")
-        && !w.ends_with("aes")
-        && !w.ends_with("ees")
-        && !w.ends_with("oes")
-    {
-        w.truncate(n - 1);
     } else if n > 3 && w.ends_with('s') && !w.ends_with("us") && !w.ends_with("ss") {
+        // Harman's "es" to "e" (but not "aes", "ees", "oes", which then fall to this rule) and
+        // "s" to nothing come to the same: drop the "s".
         w.truncate(n - 1);
     }
 }

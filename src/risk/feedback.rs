@@ -10,6 +10,10 @@ use crate::review::{Entry, ReviewStore, TextHash, Verdict};
 /// examples make a noisy direction.
 const ROCCHIO_MIN: usize = 3;
 
+/// The Rocchio step grows with the evidence: `n / (n + ROCCHIO_PRIOR)` of the full step after
+/// `n` reviewed texts, so that a direction drawn from a handful of texts moves scores little.
+const ROCCHIO_PRIOR: f32 = 10.0;
+
 /// The unit-length mean of the vectors of the reviewed texts that confirmed (`positive`) or
 /// dismissed the rule.
 fn centroid(reviewed: &[Reviewed], positive: bool) -> Option<Vec<f32>> {
@@ -157,7 +161,8 @@ impl Feedback {
     ///   their verdicts, each with weight `((cos - radius) / (1 - radius))²` against the rule's
     ///   own score weighing 1;
     /// - once at least three texts of each verdict are reviewed, the score moves by
-    ///   [`Settings::feedback_weight`] times the clause's cosine to the confirmed texts' centroid
+    ///   [`Settings::feedback_weight`], shrunk by `n / (n + 10)` after `n` reviewed texts, times
+    ///   the clause's cosine to the confirmed texts' centroid
     ///   minus its cosine to the dismissed texts' centroid, less the midpoint of that difference
     ///   between the two reviewed groups (Rocchio relevance feedback with a learnt boundary);
     /// - and a clause at or above [`Settings::near_identical`] to a dismissed one, and closer to
@@ -212,7 +217,9 @@ impl Feedback {
         // Every reviewed text then informs the score.
         if let Some((pos, neg, bias)) = rule.rocchio() {
             let delta = dot(v, pos) - dot(v, neg) - bias;
-            flag.score = (flag.score + settings.feedback_weight * delta).clamp(0.0, 1.0);
+            let n = rule.neighbours.len() as f32;
+            let shrink = n / (n + ROCCHIO_PRIOR);
+            flag.score = (flag.score + shrink * settings.feedback_weight * delta).clamp(0.0, 1.0);
             let positive = |r: &&Reviewed| r.entry.decision.verdict != Verdict::Dismiss;
             confirmed = rule.neighbours.iter().filter(positive).count();
             dismissed = rule.neighbours.len() - confirmed;
