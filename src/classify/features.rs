@@ -1,12 +1,13 @@
 //! Sparse lexical features of a clause, hashed into a fixed number of buckets.
 //!
-//! Four namespaces, each L2-normalised on its own so that a long text does not drown its
+//! Five namespaces, each L2-normalised on its own so that a long text does not drown its
 //! heading: the clause text (word unigrams and bigrams, sublinear term frequency), its first four
 //! words after the number label (where PDFs run a heading into the text), the clause's own
-//! heading (unigrams and bigrams), and the nearest enclosing heading (unigrams). Words are
-//! lower-cased runs of letters; digit runs become `#`, so "30 days" and "60 days" share a
-//! feature. Hashing is FNV-1a over the namespace and the words: stable across platforms and
-//! releases, which the trained model file relies on.
+//! heading (unigrams and bigrams), the nearest enclosing heading (unigrams), and the first 40
+//! words of the enclosing clause's own text (its lead-in, unigrams and bigrams). Words are
+//! lower-cased runs of letters with plural endings removed; digit runs become `#`, so "30 days"
+//! and "60 days" share a feature. Hashing is FNV-1a over the namespace and the words: stable
+//! across platforms and releases, which the trained model file relies on.
 
 use std::collections::HashMap;
 
