@@ -434,7 +434,7 @@ fn best_threshold(scored: &[(f32, bool)], default: f32) -> f32 {
     let mut best = (f64::MIN, default);
     // Even steps of a quarter in log-odds from -6 to 8: probabilities from 0.0025 to 0.9997,
     // dense at both ends, where a rare kind's clause scores and a document's combined scores lie.
-    let grid = (-24..=32).map(|s| 1.0 / (1.0 + (-(s as f32) * 0.25).exp()));
+    let grid = (-24..=32).map(|s| model::sigmoid(s as f32 * 0.25));
     for t in grid {
         let (mut tp, mut fp) = (0usize, 0usize);
         for &(p, y) in scored {

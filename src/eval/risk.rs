@@ -95,14 +95,13 @@ impl Prepared {
                 .collect::<Vec<_>>();
             (typed, classifier.thresholds())
         })?;
-        let mut thresholds = Vec::with_capacity(typed.len());
-        let (kinds, near_kinds): (Vec<Vec<_>>, Vec<Vec<_>>) = typed
-            .into_iter()
-            .map(|(t, th)| {
-                thresholds.push(th);
-                t.into_iter().unzip()
-            })
-            .unzip();
+        let (mut kinds, mut near_kinds, mut thresholds) = (Vec::new(), Vec::new(), Vec::new());
+        for (per_clause, contract_thresholds) in typed {
+            let (k, n): (Vec<_>, Vec<_>) = per_clause.into_iter().unzip();
+            kinds.push(k);
+            near_kinds.push(n);
+            thresholds.push(contract_thresholds);
+        }
         // Per clause: (facts, text hash).
         let (facts, hashes): (Vec<Vec<_>>, Vec<Vec<_>>) = contracts
             .par_iter()
