@@ -69,12 +69,12 @@ pub enum ErrorKind {
     /// An argument or option is invalid.
     #[error("invalid argument: {0}")]
     InvalidArgument(String),
-    /// A document exceeded one of the extraction [`Limits`](crate::Limits).
+    /// A document exceeded one of the extraction `Limits` (`ExtractOptions::limits`).
     #[error("{source_name}: limit {limit} exceeded ({actual} > {max})")]
     LimitExceeded {
         /// The document: a path, or a path with `#attachment-N`.
         source_name: String,
-        /// The field of [`Limits`](crate::Limits) that was exceeded, e.g. `max_part_bytes`.
+        /// The field of `Limits` (`ExtractOptions::limits`) that was exceeded, e.g. `max_part_bytes`.
         limit: &'static str,
         /// The limit.
         max: u64,
@@ -260,20 +260,6 @@ impl Error {
         Error::from(ErrorKind::UnsupportedFormat {
             source_name: source.to_owned(),
             message: message.to_string(),
-        })
-    }
-
-    /// Maps a format extractor's error to the crate's, naming the document.
-    pub(crate) fn from_extract(source: &str, e: crate::extract::draft::ExtractError) -> Error {
-        use crate::extract::draft::ExtractError as E;
-        let source_name = source.to_owned();
-        Error::from(match e {
-            E::Limit { limit, max, actual } => {
-                ErrorKind::LimitExceeded { source_name, limit, max, actual }
-            }
-            E::Encrypted => ErrorKind::Encrypted { source_name },
-            E::Malformed(message) => ErrorKind::MalformedDocument { source_name, message },
-            E::Unsupported(message) => ErrorKind::UnsupportedFormat { source_name, message },
         })
     }
 

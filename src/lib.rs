@@ -94,6 +94,7 @@
 
 #![doc(test(attr(deny(warnings))))]
 
+mod civil;
 pub mod classify;
 mod embed;
 mod error;

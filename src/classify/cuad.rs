@@ -46,9 +46,9 @@ struct Span {
 ///
 /// # Errors
 ///
-/// I/O errors; [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for a
+/// I/O errors; [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a
 /// malformed `clauses.jsonl`.
-pub fn load(dir: &Path) -> crate::Result<Vec<CuadContract>> {
+pub fn load(dir: &Path) -> crate::error::Result<Vec<CuadContract>> {
     let path = dir.join("clauses.jsonl");
     let jsonl = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let mut spans: HashMap<String, Vec<(ClauseKind, String)>> = HashMap::new();

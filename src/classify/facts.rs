@@ -440,7 +440,10 @@ fn stands_alone(text: &str, span: Range<usize>) -> bool {
 fn iso_date(year: Option<&str>, month: Option<u32>, day: Option<u32>) -> Option<String> {
     let year: u32 = year?.parse().ok()?;
     match (month, day) {
-        (Some(m @ 1..=12), Some(d @ 1..=31)) => Some(format!("{year:04}-{m:02}-{d:02}")),
+        (Some(m), Some(d)) => {
+            crate::civil::date(i64::from(year), i64::from(m), i64::from(d))?;
+            Some(format!("{year:04}-{m:02}-{d:02}"))
+        }
         (Some(m @ 1..=12), None) => Some(format!("{year:04}-{m:02}")),
         (None, _) => Some(format!("{year:04}")),
         _ => None,

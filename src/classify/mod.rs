@@ -69,13 +69,15 @@ impl Classifier {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ModelLoad`](crate::ErrorKind::ModelLoad) if the bundled model file is
+    /// [`ErrorKind::ModelLoad`](crate::error::ErrorKind::ModelLoad) if the bundled model file is
     /// damaged (a build problem, not something input can cause).
-    pub fn bundled() -> crate::Result<&'static Classifier> {
+    pub fn bundled() -> crate::error::Result<&'static Classifier> {
         static BUNDLED: LazyLock<Result<Classifier, String>> = LazyLock::new(|| {
             Model::from_bytes(BUNDLED_MODEL).map(Classifier::new).map_err(|e| e.to_string())
         });
-        BUNDLED.as_ref().map_err(|e| crate::Error::model_load("models/clause-kinds/model.bin", e))
+        BUNDLED
+            .as_ref()
+            .map_err(|e| crate::error::Error::model_load("models/clause-kinds/model.bin", e))
     }
 
     /// A classifier from a trained model.
@@ -300,7 +302,7 @@ impl LabelledClause {
 /// [`LabelledClause::document`], each fold is predicted by a model trained on the others, and
 /// the final model is trained on everything.
 ///
-/// `trained_on` names the training documents (their [`DocId`](crate::DocId)s in hex), so that
+/// `trained_on` names the training documents (their [`DocId`](crate::extract::DocId)s in hex), so that
 /// an evaluation can tell which documents a model has seen; `source` says where the data came from.
 pub fn train(
     clauses: &[LabelledClause],

@@ -363,9 +363,9 @@ impl Model {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ModelLoad`](crate::ErrorKind::ModelLoad) for a file that is not a model,
+    /// [`ErrorKind::ModelLoad`](crate::error::ErrorKind::ModelLoad) for a file that is not a model,
     /// is truncated, names unknown kinds or has inconsistent lengths.
-    pub fn from_bytes(bytes: &[u8]) -> crate::Result<Model> {
+    pub fn from_bytes(bytes: &[u8]) -> crate::error::Result<Model> {
         Model::parse(bytes, Path::new("(clause classifier bytes)"))
     }
 
@@ -374,7 +374,7 @@ impl Model {
     /// # Errors
     ///
     /// I/O errors, and those of [`Model::from_bytes`].
-    pub fn load(path: &Path) -> crate::Result<Model> {
+    pub fn load(path: &Path) -> crate::error::Result<Model> {
         let bytes = std::fs::read(path).map_err(|e| Error::io(path, e))?;
         Model::parse(&bytes, path)
     }
@@ -384,13 +384,13 @@ impl Model {
     /// # Errors
     ///
     /// I/O errors.
-    pub fn save(&self, path: &Path) -> crate::Result<()> {
+    pub fn save(&self, path: &Path) -> crate::error::Result<()> {
         let tmp = path.with_extension("tmp");
         std::fs::write(&tmp, self.to_bytes()).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, path).map_err(|e| Error::io(path, e))
     }
 
-    fn parse(bytes: &[u8], path: &Path) -> crate::Result<Model> {
+    fn parse(bytes: &[u8], path: &Path) -> crate::error::Result<Model> {
         let bad = |why: &str| Error::model_load(path, why);
         let rest = bytes.strip_prefix(MAGIC.as_slice()).ok_or_else(|| bad("not a model file"))?;
         let (len, rest) = take_u32(rest).ok_or_else(|| bad("truncated header"))?;
@@ -407,7 +407,7 @@ impl Model {
             .kinds
             .iter()
             .map(|id| ClauseKind::from_id(id).ok_or_else(|| bad(&format!("unknown kind {id:?}"))))
-            .collect::<crate::Result<Vec<_>>>()?;
+            .collect::<crate::error::Result<Vec<_>>>()?;
         let k = kinds.len();
         let lengths = [header.bias.len(), header.scales.len(), header.thresholds.len()];
         if lengths.iter().any(|&l| l != k)

@@ -93,9 +93,9 @@ impl fmt::Display for Engine {
 }
 
 impl std::str::FromStr for Engine {
-    type Err = crate::Error;
+    type Err = crate::error::Error;
 
-    fn from_str(s: &str) -> crate::Result<Engine> {
+    fn from_str(s: &str) -> crate::error::Result<Engine> {
         match s {
             "auto" => Ok(Engine::auto()),
             "native" => Ok(Engine::native()),
@@ -238,13 +238,13 @@ impl BertEmbedderBuilder {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for zero sizes,
-    /// [`ErrorKind::Io`](crate::ErrorKind::Io) if a file cannot be read,
-    /// [`ErrorKind::ModelLoad`](crate::ErrorKind::ModelLoad) if a file is malformed or the model
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for zero sizes,
+    /// [`ErrorKind::Io`](crate::error::ErrorKind::Io) if a file cannot be read,
+    /// [`ErrorKind::ModelLoad`](crate::error::ErrorKind::ModelLoad) if a file is malformed or the model
     /// is not BERT-shaped, and
-    /// [`ErrorKind::DeviceUnavailable`](crate::ErrorKind::DeviceUnavailable) for a device that
+    /// [`ErrorKind::DeviceUnavailable`](crate::error::ErrorKind::DeviceUnavailable) for a device that
     /// cannot be opened.
-    pub fn build(&self) -> crate::Result<BertEmbedder> {
+    pub fn build(&self) -> crate::error::Result<BertEmbedder> {
         if self.max_batch_tokens == Some(0) || self.max_batch == 0 || self.max_text_bytes == 0 {
             return Err(Error::invalid_argument("batch and text limits must be at least 1"));
         }
@@ -360,7 +360,7 @@ fn candle_model(
     config: &Config,
     weights_path: &Path,
     device: &Device,
-) -> crate::Result<Encoder> {
+) -> crate::error::Result<Encoder> {
     // Buffered, not memory-mapped: the checksum covers exactly the bytes that are loaded, and
     // no `unsafe` is needed. The bytes are dropped once the tensors are built.
     let vb = VarBuilder::from_buffered_safetensors(weights, DType::F32, device)
@@ -404,7 +404,7 @@ impl BertEmbedder {
     /// # Errors
     ///
     /// As [`BertEmbedderBuilder::build`].
-    pub fn from_dir(dir: impl AsRef<Path>) -> crate::Result<BertEmbedder> {
+    pub fn from_dir(dir: impl AsRef<Path>) -> crate::error::Result<BertEmbedder> {
         BertEmbedderBuilder::new(dir.as_ref()).build()
     }
 
@@ -420,7 +420,7 @@ impl BertEmbedder {
     }
 
     /// Tokenizes the texts and cuts them into model windows.
-    fn sequences(&self, texts: &[&str]) -> crate::Result<Vec<Sequence>> {
+    fn sequences(&self, texts: &[&str]) -> crate::error::Result<Vec<Sequence>> {
         let clipped: Vec<&str> = texts.iter().map(|t| clip(t, self.max_text_bytes)).collect();
         let encodings = self.tokenizer.encode_batch(clipped, true).map_err(Error::tokenizer)?;
         let (max_windows, overlap) = match self.overflow {
@@ -443,7 +443,7 @@ impl BertEmbedder {
     }
 
     /// Runs the encoder on all sequences and pools each; empty sequences get an empty vector.
-    fn pool_all(&self, seqs: &[Sequence]) -> crate::Result<Vec<Vec<f32>>> {
+    fn pool_all(&self, seqs: &[Sequence]) -> crate::error::Result<Vec<Vec<f32>>> {
         let lengths: Vec<usize> = seqs.iter().map(|s| s.ids.len()).collect();
         let mut pooled: Vec<Vec<f32>> = vec![Vec::new(); seqs.len()];
         match &self.encoder {
@@ -464,7 +464,7 @@ impl BertEmbedder {
                 // One batch per thread; a lone batch uses all threads inside its products.
                 let threads = rayon::current_num_threads();
                 let inner = if batches.len() >= threads { 1 } else { threads };
-                let results: Vec<crate::Result<Vec<Vec<f32>>>> = batches
+                let results: Vec<crate::error::Result<Vec<Vec<f32>>>> = batches
                     .par_iter()
                     .with_max_len(1)
                     .map(|batch| {
@@ -515,7 +515,7 @@ impl Embedder for BertEmbedder {
         &self.info.engine
     }
 
-    fn embed(&self, texts: &[&str]) -> crate::Result<Vec<Vec<f32>>> {
+    fn embed(&self, texts: &[&str]) -> crate::error::Result<Vec<Vec<f32>>> {
         let _span = tracing::debug_span!("embed", texts = texts.len()).entered();
         if texts.is_empty() {
             return Ok(Vec::new());
@@ -529,7 +529,7 @@ impl Embedder for BertEmbedder {
 
 impl BertEmbedder {
     /// [`Embedder::embed`] on the current thread pool.
-    fn embed_here(&self, texts: &[&str]) -> crate::Result<Vec<Vec<f32>>> {
+    fn embed_here(&self, texts: &[&str]) -> crate::error::Result<Vec<Vec<f32>>> {
         let seqs = self.sequences(texts)?;
         let pooled = self.pool_all(&seqs)?;
         let dim = pooled.iter().map(Vec::len).max().unwrap_or(0);
@@ -574,7 +574,7 @@ struct SentenceBertConfig {
 }
 
 impl SentenceBertConfig {
-    fn read(dir: &Path) -> crate::Result<Option<SentenceBertConfig>> {
+    fn read(dir: &Path) -> crate::error::Result<Option<SentenceBertConfig>> {
         let path = dir.join("sentence_bert_config.json");
         match std::fs::read(&path) {
             Ok(bytes) => {
@@ -587,7 +587,7 @@ impl SentenceBertConfig {
 }
 
 /// `max_position_embeddings` from a BERT config (candle's `Config` keeps it private).
-fn config_max_positions(path: &Path) -> crate::Result<usize> {
+fn config_max_positions(path: &Path) -> crate::error::Result<usize> {
     #[derive(Deserialize)]
     struct Positions {
         max_position_embeddings: usize,
@@ -597,7 +597,7 @@ fn config_max_positions(path: &Path) -> crate::Result<usize> {
     Ok(p.max_position_embeddings)
 }
 
-fn read(path: &Path) -> crate::Result<Vec<u8>> {
+fn read(path: &Path) -> crate::error::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 

@@ -9,7 +9,7 @@ use crate::error::Error;
 /// Where the embedding model runs.
 ///
 /// The API is the same in every build. A device whose cargo feature is off (`cuda`, `metal`)
-/// gives [`ErrorKind::DeviceUnavailable`](crate::ErrorKind::DeviceUnavailable) when it is asked
+/// gives [`ErrorKind::DeviceUnavailable`](crate::error::ErrorKind::DeviceUnavailable) when it is asked
 /// for explicitly; [`DeviceChoice::auto`] falls back to the CPU with a warning instead.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
 pub struct DeviceChoice(DeviceImpl);
@@ -51,9 +51,9 @@ impl DeviceChoice {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::DeviceUnavailable`](crate::ErrorKind::DeviceUnavailable) if an explicitly
+    /// [`ErrorKind::DeviceUnavailable`](crate::error::ErrorKind::DeviceUnavailable) if an explicitly
     /// requested GPU is not compiled in or cannot be opened.
-    pub(crate) fn open(self) -> crate::Result<Device> {
+    pub(crate) fn open(self) -> crate::error::Result<Device> {
         match self.0 {
             DeviceImpl::Cpu => Ok(Device::Cpu),
             DeviceImpl::Cuda(n) => open_cuda(n),
@@ -88,7 +88,7 @@ impl std::str::FromStr for DeviceChoice {
     type Err = Error;
 
     /// Parses `auto`, `cpu`, `cuda`, `cuda:N`, `metal` or `metal:N`.
-    fn from_str(s: &str) -> crate::Result<DeviceChoice> {
+    fn from_str(s: &str) -> crate::error::Result<DeviceChoice> {
         let (name, ordinal) = match s.split_once(':') {
             Some((name, n)) => {
                 let n = n
@@ -111,12 +111,12 @@ impl std::str::FromStr for DeviceChoice {
 }
 
 #[cfg(feature = "cuda")]
-fn open_cuda(ordinal: usize) -> crate::Result<Device> {
+fn open_cuda(ordinal: usize) -> crate::error::Result<Device> {
     Device::new_cuda(ordinal).map_err(|e| Error::device_unavailable(format!("cuda:{ordinal}"), e))
 }
 
 #[cfg(not(feature = "cuda"))]
-fn open_cuda(ordinal: usize) -> crate::Result<Device> {
+fn open_cuda(ordinal: usize) -> crate::error::Result<Device> {
     Err(Error::device_unavailable(
         format!("cuda:{ordinal}"),
         "clausal was built without the `cuda` feature",
@@ -124,12 +124,12 @@ fn open_cuda(ordinal: usize) -> crate::Result<Device> {
 }
 
 #[cfg(feature = "metal")]
-fn open_metal(ordinal: usize) -> crate::Result<Device> {
+fn open_metal(ordinal: usize) -> crate::error::Result<Device> {
     Device::new_metal(ordinal).map_err(|e| Error::device_unavailable(format!("metal:{ordinal}"), e))
 }
 
 #[cfg(not(feature = "metal"))]
-fn open_metal(ordinal: usize) -> crate::Result<Device> {
+fn open_metal(ordinal: usize) -> crate::error::Result<Device> {
     Err(Error::device_unavailable(
         format!("metal:{ordinal}"),
         "clausal was built without the `metal` feature",
@@ -162,7 +162,7 @@ mod tests {
     #[test]
     fn cuda_without_feature_is_a_clear_error() {
         let e = DeviceChoice::cuda(0).open().unwrap_err();
-        assert!(matches!(e.kind(), crate::ErrorKind::DeviceUnavailable { .. }), "{e}");
+        assert!(matches!(e.kind(), crate::error::ErrorKind::DeviceUnavailable { .. }), "{e}");
         assert!(e.to_string().contains("`cuda` feature"), "{e}");
     }
 }

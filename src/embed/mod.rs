@@ -50,7 +50,7 @@ pub trait Embedder: Send + Sync {
     /// # Errors
     ///
     /// Only for failures of the model or device, never because of what a text contains.
-    fn embed(&self, texts: &[&str]) -> crate::Result<Vec<Vec<f32>>>;
+    fn embed(&self, texts: &[&str]) -> crate::error::Result<Vec<Vec<f32>>>;
 }
 
 /// The directory of the model that ships with clausal (`models/all-MiniLM-L6-v2` in the

@@ -100,14 +100,14 @@ impl NativeBert {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ModelLoad`](crate::ErrorKind::ModelLoad) for a configuration this encoder
+    /// [`ErrorKind::ModelLoad`](crate::error::ErrorKind::ModelLoad) for a configuration this encoder
     /// does not implement (an activation other than GELU, relative positions) or for missing or
     /// misshapen tensors.
     pub(crate) fn load(
         config_path: &Path,
         weights_path: &Path,
         weights: &[u8],
-    ) -> crate::Result<Self> {
+    ) -> crate::error::Result<Self> {
         let config: NativeConfig = serde_json::from_slice(&read(config_path)?)
             .map_err(|e| Error::model_load(config_path, e))?;
         let unsupported = |what: String| Error::model_load(config_path, what);
@@ -182,7 +182,7 @@ impl NativeBert {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Inference`](crate::ErrorKind::Inference) for a token id, type id or length
+    /// [`ErrorKind::Inference`](crate::error::ErrorKind::Inference) for a token id, type id or length
     /// outside the model's tables (a tokenizer that does not belong to the model).
     pub(crate) fn forward(
         &self,
@@ -190,7 +190,7 @@ impl NativeBert {
         seqs: &[&Sequence],
         pooling: Pooling,
         threads: usize,
-    ) -> crate::Result<Vec<Vec<f32>>> {
+    ) -> crate::error::Result<Vec<Vec<f32>>> {
         let d = self.hidden;
         let tokens: usize = seqs.iter().map(|s| s.ids.len()).sum();
         if tokens == 0 {
@@ -236,7 +236,7 @@ impl NativeBert {
 
     /// Word, position and token-type embeddings, summed and normalised, into `x`.
     #[inline(always)]
-    fn embed(&self, x: &mut [f32], seqs: &[&Sequence]) -> crate::Result<()> {
+    fn embed(&self, x: &mut [f32], seqs: &[&Sequence]) -> crate::error::Result<()> {
         let d = self.hidden;
         let mut rows = x.chunks_exact_mut(d);
         for s in seqs {
@@ -508,7 +508,7 @@ struct Store<'a> {
 
 impl Store<'_> {
     /// The tensor `name`, which must have `shape`, flattened row-major.
-    fn get(&mut self, name: &str, shape: &[usize]) -> crate::Result<Vec<f32>> {
+    fn get(&mut self, name: &str, shape: &[usize]) -> crate::error::Result<Vec<f32>> {
         let full = format!("{}{name}", self.prefix);
         let t = self
             .tensors
@@ -528,7 +528,7 @@ impl Store<'_> {
 
     /// A dense layer stored as PyTorch does, `weight` `[n_out, n_in]` and `bias` `[n_out]`,
     /// transposed to `[n_in, n_out]`.
-    fn linear(&mut self, name: &str, n_in: usize, n_out: usize) -> crate::Result<Linear> {
+    fn linear(&mut self, name: &str, n_in: usize, n_out: usize) -> crate::error::Result<Linear> {
         let w = self.get(&format!("{name}.weight"), &[n_out, n_in])?;
         let b = self.get(&format!("{name}.bias"), &[n_out])?;
         let mut t = vec![0.0f32; n_in * n_out];
@@ -540,7 +540,7 @@ impl Store<'_> {
         Ok(Linear { w: t, b, n_in, n_out })
     }
 
-    fn layer_norm(&mut self, name: &str, d: usize, eps: f32) -> crate::Result<LayerNorm> {
+    fn layer_norm(&mut self, name: &str, d: usize, eps: f32) -> crate::error::Result<LayerNorm> {
         Ok(LayerNorm {
             gamma: self.get(&format!("{name}.weight"), &[d])?,
             beta: self.get(&format!("{name}.bias"), &[d])?,
@@ -549,7 +549,7 @@ impl Store<'_> {
     }
 }
 
-fn read(path: &Path) -> crate::Result<Vec<u8>> {
+fn read(path: &Path) -> crate::error::Result<Vec<u8>> {
     std::fs::read(path).map_err(|e| Error::io(path, e))
 }
 

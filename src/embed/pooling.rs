@@ -38,7 +38,7 @@ struct PoolingConfig {
 
 impl Pooling {
     /// Reads `1_Pooling/config.json` from a model directory; without it, mean pooling.
-    pub(crate) fn from_model_dir(dir: &Path) -> crate::Result<Pooling> {
+    pub(crate) fn from_model_dir(dir: &Path) -> crate::error::Result<Pooling> {
         let path = dir.join("1_Pooling").join("config.json");
         let bytes = match std::fs::read(&path) {
             Ok(bytes) => bytes,

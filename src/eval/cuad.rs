@@ -204,7 +204,7 @@ pub fn cuad(
     folds: Option<usize>,
     options: &TrainOptions,
     with_facts: bool,
-) -> crate::Result<CuadReport> {
+) -> crate::error::Result<CuadReport> {
     let contracts = load(dir)?;
     let n = contracts.len();
     let (predicted, seen) = predictions(&contracts, folds, options)?;
@@ -269,7 +269,7 @@ pub(crate) fn predictions(
     contracts: &[CuadContract],
     folds: Option<usize>,
     options: &TrainOptions,
-) -> crate::Result<(Vec<Vec<Vec<KindScore>>>, usize)> {
+) -> crate::error::Result<(Vec<Vec<Vec<KindScore>>>, usize)> {
     fold_map(contracts, folds, options, predict)
 }
 
@@ -281,7 +281,7 @@ pub(crate) fn fold_map<T: Send>(
     folds: Option<usize>,
     options: &TrainOptions,
     f: impl Fn(&Classifier, &CuadContract) -> T + Sync,
-) -> crate::Result<(Vec<T>, usize)> {
+) -> crate::error::Result<(Vec<T>, usize)> {
     let n = contracts.len();
     Ok(match folds {
         Some(k) => {
@@ -404,7 +404,7 @@ fn document_level(
     dir: &Path,
     contracts: &[CuadContract],
     predicted: &[Vec<Vec<KindScore>>],
-) -> crate::Result<(Vec<CategoryScore>, f64)> {
+) -> crate::error::Result<(Vec<CategoryScore>, f64)> {
     let path = dir.join("master_clauses.csv");
     let bad = |e: csv::Error| Error::invalid_argument(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(&path).map_err(bad)?;
@@ -522,7 +522,7 @@ fn force_majeure(
     dir: &Path,
     contracts: &[CuadContract],
     predicted: &[Vec<Vec<KindScore>>],
-) -> crate::Result<FmFigures> {
+) -> crate::error::Result<FmFigures> {
     let path = dir.join("force_majeure_gold.jsonl");
     let mut provisions: HashMap<&str, Vec<(std::ops::Range<usize>, String)>> = HashMap::new();
     let text = match std::fs::read_to_string(&path) {
@@ -603,7 +603,7 @@ fn force_majeure(
 }
 
 /// Segmentation, classification and facts with the bundled classifier, timed on one thread.
-fn pipeline_speed(contracts: &[CuadContract]) -> crate::Result<f64> {
+fn pipeline_speed(contracts: &[CuadContract]) -> crate::error::Result<f64> {
     let classifier = Classifier::bundled()?;
     let (c0, t0) = (cpu_seconds(), Instant::now());
     let mut clauses = 0usize;

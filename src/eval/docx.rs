@@ -3,7 +3,7 @@
 //! A DOCX file stores no list numbers. A numbered paragraph names a list instance and a level,
 //! and the word processor computes "14.2" or "(b)" when it lays the document out; the DOCX
 //! extractor does the same and puts the rendered label in front of the paragraph (and in
-//! [`Block::label`](crate::Block::label)). This evaluation checks those labels against an
+//! [`Block::label`](crate::extract::Block::label)). This evaluation checks those labels against an
 //! independent renderer: LibreOffice's plain-text export (`soffice --headless --convert-to
 //! txt`), which writes each list label at the start of its paragraph's line.
 //!
@@ -116,7 +116,7 @@ pub struct DocxReport {
     pub our_labels: usize,
     /// LibreOffice's labels that our text shows, in the same order.
     pub matched_labels: usize,
-    /// Labels clausal rendered from DOCX numbering ([`Block::label`](crate::Block::label)).
+    /// Labels clausal rendered from DOCX numbering ([`Block::label`](crate::extract::Block::label)).
     pub rendered_labels: usize,
     /// Mean over scored files of the bag-of-words F1 against LibreOffice's text.
     pub mean_word_f1: f64,
@@ -197,9 +197,9 @@ pub struct LabelDifference {
 /// # Errors
 ///
 /// I/O errors listing the folders or using the temporary folder;
-/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when the folders hold no
+/// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) when the folders hold no
 /// `.docx`, when `soffice` cannot be started, or when LibreOffice converts none of the files.
-pub fn docx(dirs: &[PathBuf], soffice: &Path) -> crate::Result<DocxReport> {
+pub fn docx(dirs: &[PathBuf], soffice: &Path) -> crate::error::Result<DocxReport> {
     let mut files = Vec::new();
     for dir in dirs {
         docx_files(dir, &mut files)?;
@@ -296,7 +296,7 @@ pub fn docx(dirs: &[PathBuf], soffice: &Path) -> crate::Result<DocxReport> {
 }
 
 /// The `.docx` files under `dir`, recursively (any case of the extension).
-fn docx_files(dir: &Path, out: &mut Vec<PathBuf>) -> crate::Result<()> {
+fn docx_files(dir: &Path, out: &mut Vec<PathBuf>) -> crate::error::Result<()> {
     for entry in std::fs::read_dir(dir).map_err(|e| Error::io(dir, e))? {
         let entry = entry.map_err(|e| Error::io(dir, e))?;
         let path = entry.path();
@@ -451,7 +451,10 @@ fn differences(
 }
 
 /// LibreOffice's text of each file, `None` where it wrote none.
-fn libreoffice_texts(files: &[PathBuf], soffice: &Path) -> crate::Result<Vec<Option<String>>> {
+fn libreoffice_texts(
+    files: &[PathBuf],
+    soffice: &Path,
+) -> crate::error::Result<Vec<Option<String>>> {
     let work = WorkDir::create()?;
     let (input, output) = (work.0.join("in"), work.0.join("out"));
     for dir in [&input, &output] {
@@ -500,7 +503,7 @@ fn convert(
     generation: u32,
     output: &Path,
     inputs: &[PathBuf],
-) -> crate::Result<bool> {
+) -> crate::error::Result<bool> {
     let profile = file_url(&work.join(format!("profile-{generation}")));
     let mut command = Command::new(soffice);
     command
@@ -569,7 +572,7 @@ fn file_url(path: &Path) -> String {
 struct WorkDir(PathBuf);
 
 impl WorkDir {
-    fn create() -> crate::Result<WorkDir> {
+    fn create() -> crate::error::Result<WorkDir> {
         let nanos = std::time::SystemTime::now()
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.subsec_nanos());

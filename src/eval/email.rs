@@ -37,7 +37,7 @@ pub struct EmailReport {
 /// # Errors
 ///
 /// I/O errors listing `dir`.
-pub fn email(dir: &Path) -> crate::Result<EmailReport> {
+pub fn email(dir: &Path) -> crate::error::Result<EmailReport> {
     let mut files = Vec::new();
     files_under(dir, &mut files)?;
     let mut agree: BTreeMap<&str, (usize, usize)> = BTreeMap::new();
@@ -119,7 +119,7 @@ pub fn email(dir: &Path) -> crate::Result<EmailReport> {
     })
 }
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> crate::Result<()> {
+fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> crate::error::Result<()> {
     let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))

@@ -42,7 +42,7 @@ pub struct ExtractionReport {
 ///
 /// I/O errors reading the folders; [`ErrorKind::InvalidArgument`] when `dir` has no `pdf/` with
 /// matching `txt/` files.
-pub fn extraction(dir: &Path, sample: Option<usize>) -> crate::Result<ExtractionReport> {
+pub fn extraction(dir: &Path, sample: Option<usize>) -> crate::error::Result<ExtractionReport> {
     let pdf_dir = dir.join("pdf");
     let txt_dir = dir.join("txt");
     let mut pairs = Vec::new();
@@ -142,7 +142,7 @@ pub struct RobustnessReport {
 /// # Errors
 ///
 /// I/O errors listing the tree.
-pub fn robustness(dir: &Path) -> crate::Result<RobustnessReport> {
+pub fn robustness(dir: &Path) -> crate::error::Result<RobustnessReport> {
     let files = list_files_recursive(dir)?;
     let options = ExtractOptions::default();
     let mut outcomes: BTreeMap<String, usize> = BTreeMap::new();
@@ -192,7 +192,7 @@ pub fn outcome_name(e: &Error) -> String {
     }
 }
 
-fn list_files(dir: &Path) -> crate::Result<Vec<PathBuf>> {
+fn list_files(dir: &Path) -> crate::error::Result<Vec<PathBuf>> {
     let mut files: Vec<PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
@@ -202,7 +202,7 @@ fn list_files(dir: &Path) -> crate::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn list_files_recursive(dir: &Path) -> crate::Result<Vec<PathBuf>> {
+fn list_files_recursive(dir: &Path) -> crate::error::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -52,9 +52,9 @@ perpetual expects none. Both empty is correct.";
 ///
 /// # Errors
 ///
-/// I/O errors, and [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for a
+/// I/O errors, and [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a
 /// malformed CSV.
-pub fn facts(dir: &Path) -> crate::Result<FactsReport> {
+pub fn facts(dir: &Path) -> crate::error::Result<FactsReport> {
     let csv_path = dir.join("master_clauses.csv");
     let mut reader = csv::Reader::from_path(&csv_path)
         .map_err(|e| Error::invalid_argument(format!("{}: {e}", csv_path.display())))?;

@@ -84,10 +84,10 @@ struct ReferenceItem {
 ///
 /// # Errors
 ///
-/// I/O and format errors for the file; [`ErrorKind::InvalidArgument`](crate::ErrorKind) if it
+/// I/O and format errors for the file; [`ErrorKind::InvalidArgument`](crate::error::ErrorKind) if it
 /// holds no items or a reference vector's dimension differs from the embedder's; any error of
 /// the embedder.
-pub fn parity(embedder: &dyn Embedder, reference: &Path) -> crate::Result<ParityReport> {
+pub fn parity(embedder: &dyn Embedder, reference: &Path) -> crate::error::Result<ParityReport> {
     let bytes = std::fs::read(reference).map_err(|e| Error::io(reference, e))?;
     let file: ReferenceFile = serde_json::from_slice(&bytes)
         .map_err(|e| Error::invalid_argument(format!("{}: {e}", reference.display())))?;

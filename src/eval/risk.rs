@@ -81,7 +81,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn load(dir: &Path, folds: Option<usize>) -> crate::Result<Prepared> {
+    fn load(dir: &Path, folds: Option<usize>) -> crate::error::Result<Prepared> {
         use rayon::prelude::*;
         let contracts = load(dir)?;
         // Per clause: (assigned kinds, nearly assigned kinds).
@@ -160,7 +160,7 @@ impl Prepared {
         feedback: Option<&Feedback>,
         vectors: Option<&HashMap<TextHash, Vec<f32>>>,
         embedder: &dyn Embedder,
-    ) -> crate::Result<Vec<Vec<Flag>>> {
+    ) -> crate::error::Result<Vec<Vec<Flag>>> {
         (0..self.contracts.len())
             .map(|i| {
                 engine.evaluate(
@@ -295,7 +295,7 @@ type Provision = (Range<usize>, String, bool);
 fn gold_provisions(
     dir: &Path,
     contracts: &[CuadContract],
-) -> crate::Result<HashMap<usize, Vec<Provision>>> {
+) -> crate::error::Result<HashMap<usize, Vec<Provision>>> {
     let path = dir.join("force_majeure_gold.jsonl");
     let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let by_key: HashMap<String, usize> =
@@ -334,7 +334,7 @@ pub fn fm(
     dir: &Path,
     folds: Option<usize>,
     embedder: &dyn Embedder,
-) -> crate::Result<FmRuleReport> {
+) -> crate::error::Result<FmRuleReport> {
     let prepared = Prepared::load(dir, folds)?;
     let gold = gold_provisions(dir, &prepared.contracts)?;
     let engine = RiskEngine::new(RulePack::builtin(), embedder)?;
@@ -504,7 +504,7 @@ fn semantic_cases(
     prepared: &Prepared,
     full: &[Vec<Flag>],
     embedder: &dyn Embedder,
-) -> crate::Result<Vec<RiskCase>> {
+) -> crate::error::Result<Vec<RiskCase>> {
     let mut pack = engine.pack().clone();
     let Some(concept) = pack.concepts.get_mut("epidemic") else { return Ok(Vec::new()) };
     concept.exemplars.clear();
@@ -578,7 +578,7 @@ pub struct RulesReport {
 fn categories(
     dir: &Path,
     contracts: &[CuadContract],
-) -> crate::Result<HashMap<String, HashSet<usize>>> {
+) -> crate::error::Result<HashMap<String, HashSet<usize>>> {
     let path = dir.join("master_clauses.csv");
     let bad = |e: csv::Error| Error::invalid_argument(format!("{}: {e}", path.display()));
     let mut reader = csv::Reader::from_path(&path).map_err(bad)?;
@@ -613,7 +613,7 @@ pub fn rules(
     dir: &Path,
     folds: Option<usize>,
     embedder: &dyn Embedder,
-) -> crate::Result<RulesReport> {
+) -> crate::error::Result<RulesReport> {
     let prepared = Prepared::load(dir, folds)?;
     let truth = categories(dir, &prepared.contracts)?;
     let engine = RiskEngine::new(RulePack::builtin(), embedder)?;
@@ -743,14 +743,14 @@ pub const FEEDBACK_POINTS: [usize; 4] = [0, 10, 25, 50];
 ///
 /// # Errors
 ///
-/// As [`fm`]; [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for a rule
+/// As [`fm`]; [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a rule
 /// without a CUAD category.
 pub fn feedback(
     dir: &Path,
     rule: &str,
     folds: Option<usize>,
     embedder: &dyn Embedder,
-) -> crate::Result<FeedbackReport> {
+) -> crate::error::Result<FeedbackReport> {
     let &(_, category, _) =
         RULE_CATEGORIES.iter().find(|(r, _, on)| *r == rule && *on).ok_or_else(|| {
             Error::invalid_argument(format!(
@@ -799,7 +799,7 @@ pub fn feedback(
         std::env::temp_dir().join(format!("clausal-eval-feedback-{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir_store);
     std::fs::create_dir_all(&dir_store).map_err(|e| Error::io(&dir_store, e))?;
-    let result = (|| -> crate::Result<Vec<FeedbackPoint>> {
+    let result = (|| -> crate::error::Result<Vec<FeedbackPoint>> {
         let store = ReviewStore::open(dir_store.join("review.sqlite"))?;
         let mut points = Vec::new();
         let mut reviewed: HashSet<TextHash> = HashSet::new();

@@ -55,9 +55,9 @@ struct Span {
 ///
 /// # Errors
 ///
-/// I/O errors; [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for a
+/// I/O errors; [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for a
 /// malformed `clauses.jsonl`.
-pub fn segmentation(dir: &Path) -> crate::Result<SegmentationReport> {
+pub fn segmentation(dir: &Path) -> crate::error::Result<SegmentationReport> {
     let path = dir.join("clauses.jsonl");
     let jsonl = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
     let mut gold: HashMap<String, Vec<String>> = HashMap::new();

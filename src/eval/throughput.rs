@@ -37,13 +37,13 @@ pub struct ThroughputReport {
 ///
 /// # Errors
 ///
-/// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for no texts or no runs;
+/// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for no texts or no runs;
 /// any error of the embedder.
 pub fn throughput(
     embedder: &dyn Embedder,
     texts: &[&str],
     runs: usize,
-) -> crate::Result<ThroughputReport> {
+) -> crate::error::Result<ThroughputReport> {
     if texts.is_empty() || runs == 0 {
         return Err(Error::invalid_argument("throughput needs texts and at least one run"));
     }

@@ -9,6 +9,8 @@
 use std::collections::BTreeMap;
 use std::time::{Duration, Instant};
 
+use crate::error::{Error, ErrorKind};
+
 /// What a block of text is: the public [`BlockKind`](super::BlockKind), shared so that drafts
 /// and documents need no conversion.
 pub use super::BlockKind;
@@ -145,6 +147,25 @@ impl std::fmt::Display for ExtractError {
 }
 
 impl std::error::Error for ExtractError {}
+
+impl ExtractError {
+    /// The crate's error for this failure of the document named `source`.
+    pub(crate) fn into_error(self, source: &str) -> Error {
+        let source_name = source.to_owned();
+        Error::from(match self {
+            ExtractError::Limit { limit, max, actual } => {
+                ErrorKind::LimitExceeded { source_name, limit, max, actual }
+            }
+            ExtractError::Encrypted => ErrorKind::Encrypted { source_name },
+            ExtractError::Malformed(message) => {
+                ErrorKind::MalformedDocument { source_name, message }
+            }
+            ExtractError::Unsupported(message) => {
+                ErrorKind::UnsupportedFormat { source_name, message }
+            }
+        })
+    }
+}
 
 /// The running cost of one document: bytes decompressed so far and the deadline. Extractors
 /// call [`Budget::charge`] for every decompressed part and [`Budget::check_time`] in their loops

@@ -18,7 +18,7 @@
 //! (bytes, pages, decompressed bytes per part and in total, zip entries and compression ratio,
 //! XML and MIME nesting, container depth, wall time), checked on sizes actually read and before
 //! a third-party parser sees the input. A violation is a per-document
-//! [`ErrorKind::LimitExceeded`](crate::ErrorKind::LimitExceeded) naming the limit; nothing a
+//! [`ErrorKind::LimitExceeded`](crate::error::ErrorKind::LimitExceeded) naming the limit; nothing a
 //! document contains can panic. Attachment names are metadata only and never become paths.
 
 mod archive;
@@ -41,7 +41,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
 pub use draft::Limits;
-use draft::{Attachment, Budget, Draft};
+use draft::{Attachment, Budget, Draft, ExtractError};
 
 use crate::error::{Error, ErrorKind};
 
@@ -239,9 +239,12 @@ pub struct ExtractOptions {
 ///
 /// # Errors
 ///
-/// [`ErrorKind::Io`](crate::ErrorKind::Io) if the file cannot be read, and the document errors
+/// [`ErrorKind::Io`](crate::error::ErrorKind::Io) if the file cannot be read, and the document errors
 /// of [`extract_bytes`].
-pub fn extract(path: impl AsRef<Path>, options: &ExtractOptions) -> crate::Result<Vec<Document>> {
+pub fn extract(
+    path: impl AsRef<Path>,
+    options: &ExtractOptions,
+) -> crate::error::Result<Vec<Document>> {
     let path = path.as_ref();
     let source = path.display().to_string();
     let len = std::fs::metadata(path).map_err(|e| Error::io(path, e))?.len();
@@ -256,16 +259,16 @@ pub fn extract(path: impl AsRef<Path>, options: &ExtractOptions) -> crate::Resul
 ///
 /// # Errors
 ///
-/// Per document: [`ErrorKind::LimitExceeded`](crate::ErrorKind::LimitExceeded),
-/// [`ErrorKind::Encrypted`](crate::ErrorKind::Encrypted),
-/// [`ErrorKind::MalformedDocument`](crate::ErrorKind::MalformedDocument) or
-/// [`ErrorKind::UnsupportedFormat`](crate::ErrorKind::UnsupportedFormat), all
-/// [`Fault::Input`](crate::Fault::Input).
+/// Per document: [`ErrorKind::LimitExceeded`](crate::error::ErrorKind::LimitExceeded),
+/// [`ErrorKind::Encrypted`](crate::error::ErrorKind::Encrypted),
+/// [`ErrorKind::MalformedDocument`](crate::error::ErrorKind::MalformedDocument) or
+/// [`ErrorKind::UnsupportedFormat`](crate::error::ErrorKind::UnsupportedFormat), all
+/// [`Fault::Input`](crate::error::Fault::Input).
 pub fn extract_bytes(
     bytes: &[u8],
     source: &str,
     options: &ExtractOptions,
-) -> crate::Result<Vec<Document>> {
+) -> crate::error::Result<Vec<Document>> {
     let _span = tracing::debug_span!("extract", source).entered();
     let mut out = Vec::new();
     let mut seen = std::collections::HashSet::new();
@@ -390,7 +393,7 @@ impl Job<'_> {
         parent: Option<DocId>,
         depth: u32,
         format: &Format,
-    ) -> crate::Result<()> {
+    ) -> crate::error::Result<()> {
         let limits = &self.options.limits;
         if bytes.len() as u64 > limits.max_bytes {
             return Err(Error::limit(source, "max_bytes", limits.max_bytes, bytes.len() as u64));
@@ -407,9 +410,9 @@ impl Job<'_> {
         if !self.seen.insert(id) {
             return Ok(()); // The same attachment twice in one message: one document.
         }
-        self.budget.check().map_err(|e| Error::from_extract(source, e))?;
+        self.budget.check().map_err(|e| e.into_error(source))?;
         let budget = &mut self.budget;
-        let fail = |e| Error::from_extract(source, e);
+        let fail = |e: ExtractError| e.into_error(source);
         let (kind, draft) = match *format {
             Format::Text => (DocKind::Text, text::extract(bytes, false, budget)),
             Format::Markdown => (DocKind::Markdown, text::extract(bytes, true, budget)),

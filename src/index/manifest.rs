@@ -19,7 +19,7 @@ pub(crate) const MANIFEST_FILE: &str = "manifest.json";
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Manifest {
-    /// [`INDEX_FORMAT_VERSION`](crate::INDEX_FORMAT_VERSION) of the clausal that created the index.
+    /// [`INDEX_FORMAT_VERSION`](crate::index::FORMAT_VERSION) of the clausal that created the index.
     pub format_version: u32,
     /// The embedding model of every vector in the index.
     pub model: ModelIdentity,

@@ -250,13 +250,19 @@ impl Index {
         }
     }
 
-    /// The review store of this index (`<index>/review.sqlite`), created if missing.
+    /// Where this index keeps its review store: `<index>/review.sqlite`
+    /// ([`review::STORE_FILE`](crate::review::STORE_FILE)).
+    pub fn review_store_path(&self) -> PathBuf {
+        self.inner.dir.join(crate::review::STORE_FILE)
+    }
+
+    /// The review store of this index ([`Index::review_store_path`]), created if missing.
     ///
     /// # Errors
     ///
-    /// See [`ReviewStore::open`](crate::ReviewStore::open).
-    pub fn review_store(&self) -> Result<crate::ReviewStore> {
-        crate::ReviewStore::open(self.inner.dir.join("review.sqlite"))
+    /// See [`ReviewStore::open`](crate::review::ReviewStore::open).
+    pub fn review_store(&self) -> Result<crate::review::ReviewStore> {
+        crate::review::ReviewStore::open(self.review_store_path())
     }
 
     /// Takes the index's one writer.
@@ -427,7 +433,7 @@ impl CommitPayload {
     }
 }
 
-/// Hands out search snapshots ([`Searcher`](crate::Searcher)) of an index.
+/// Hands out search snapshots ([`Searcher`](crate::search::Searcher)) of an index.
 ///
 /// A reader sees the commit that was last when it was created or last [reloaded](Self::reload);
 /// snapshots taken from it never change, whatever writers do meanwhile.

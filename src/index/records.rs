@@ -10,6 +10,7 @@ use tantivy::schema::{
 use tantivy::{DateTime, TantivyDocument};
 
 use super::{ClauseId, TextHash, VectorKey};
+use crate::civil;
 use crate::classify::KindScore;
 use crate::classify::facts::{ContractFacts, Fact, FactValue};
 use crate::extract::{DocId, DocKind, Document};
@@ -329,7 +330,7 @@ pub struct ClauseRecord {
     pub text_hash: TextHash,
 }
 
-/// A stored document, as [`Searcher::documents`](crate::Searcher::documents) returns it.
+/// A stored document, as [`Searcher::documents`](crate::search::Searcher::documents) returns it.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DocumentRecord {
@@ -436,28 +437,11 @@ pub(crate) fn document_date(doc: &Document, facts: &ContractFacts) -> Option<Dat
     })
 }
 
-/// Parses the date part of an ISO 8601 / RFC 3339 string (`YYYY`, `YYYY-MM`, `YYYY-MM-DD...`).
+/// Midnight UTC of the date part of an ISO 8601 / RFC 3339 string (see
+/// [`civil::parse_iso_date`]), as the index stores dates.
 pub(crate) fn parse_iso_date(s: &str) -> Option<DateTime> {
-    let mut parts = s.get(..s.len().min(10))?.split('-');
-    let year: i64 = parts.next()?.parse().ok()?;
-    let month: u32 = parts.next().map_or(Some(1), |m| m.parse().ok())?;
-    let day: u32 = parts.next().map_or(Some(1), |d| d.get(..2).unwrap_or(d).parse().ok())?;
-    if !(1..=12).contains(&month) || !(1..=31).contains(&day) || !(1000..=9999).contains(&year) {
-        return None;
-    }
-    let days = days_from_civil(year, i64::from(month), i64::from(day));
-    Some(DateTime::from_timestamp_secs(days * 86_400))
-}
-
-/// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).
-pub(crate) fn days_from_civil(year: i64, month: i64, day: i64) -> i64 {
-    let y = if month <= 2 { year - 1 } else { year };
-    let era = y.div_euclid(400);
-    let yoe = y - era * 400;
-    let mp = (month + 9) % 12;
-    let doy = (153 * mp + 2) / 5 + day - 1;
-    let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-    era * 146_097 + doe - 719_468
+    let date = civil::parse_iso_date(s)?;
+    Some(DateTime::from_timestamp_secs(civil::days_since_epoch(date) * 86_400))
 }
 
 #[cfg(test)]
@@ -471,6 +455,6 @@ mod tests {
         assert_eq!(parse_iso_date("2019-03").unwrap(), parse_iso_date("2019-03-01").unwrap());
         assert!(parse_iso_date("--03-01").is_none());
         assert!(parse_iso_date("2019-13-01").is_none());
-        assert_eq!(days_from_civil(1970, 1, 1), 0);
+        assert!(parse_iso_date("2021-02-31").is_none());
     }
 }

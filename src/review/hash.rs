@@ -7,7 +7,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use sha2::{Digest, Sha256};
 
-use crate::Error;
+use crate::error::Error;
 
 macro_rules! hex_hash {
     ($(#[$doc:meta])* $name:ident, $what:literal) => {
@@ -39,7 +39,7 @@ macro_rules! hex_hash {
             type Err = Error;
 
             /// Reads 64 hex digits, in either case.
-            fn from_str(s: &str) -> crate::Result<$name> {
+            fn from_str(s: &str) -> crate::error::Result<$name> {
                 parse_hex(s).map($name).ok_or_else(|| {
                     Error::invalid_argument(format!(
                         concat!("not a ", $what, " (64 hex digits): {:?}"),
@@ -97,7 +97,7 @@ hex_hash!(
     /// The first entry's previous hash is [`EntryHash::GENESIS`] (all zeros). The latest entry's
     /// hash, the head, stands for the whole history: kept somewhere else, it shows later that
     /// no entry up to it was changed, removed or reordered
-    /// ([`ReviewStore::verify_contains`](crate::ReviewStore::verify_contains)).
+    /// ([`ReviewStore::verify_contains`](crate::review::ReviewStore::verify_contains)).
     ///
     /// Written as 64 lower-case hex digits.
     EntryHash,

@@ -65,7 +65,11 @@ pub use hash::{EntryHash, TextHash};
 pub use store::{History, REVIEW_FORMAT_VERSION, REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore};
 pub use time::{Clock, Timestamp};
 
-use crate::Error;
+/// The review store's file name inside an index directory: `<index>/review.sqlite`
+/// ([`Index::review_store_path`](crate::index::Index::review_store_path)).
+pub const STORE_FILE: &str = "review.sqlite";
+
+use crate::error::Error;
 
 /// What a reviewer decided about a flag.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -103,7 +107,7 @@ impl FromStr for Verdict {
     type Err = Error;
 
     /// Reads a name from [`Verdict::as_str`].
-    fn from_str(s: &str) -> crate::Result<Verdict> {
+    fn from_str(s: &str) -> crate::error::Result<Verdict> {
         Verdict::ALL.into_iter().find(|v| v.as_str() == s).ok_or_else(|| {
             Error::invalid_argument(format!(
                 "unknown verdict {s:?} (expected confirm, dismiss or needs-change)"
@@ -159,7 +163,7 @@ impl Decision {
         }
     }
 
-    fn validate(&self) -> crate::Result<()> {
+    fn validate(&self) -> crate::error::Result<()> {
         for (name, value) in [
             ("rule id", &self.rule_id),
             ("rule version", &self.rule_version),

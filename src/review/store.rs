@@ -11,7 +11,7 @@ use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, TransactionBehavio
 
 use super::Verification;
 use super::{Clock, Decision, Entry, EntryHash, RuleStats, TextHash, Timestamp, Verdict};
-use crate::Error;
+use crate::error::Error;
 
 /// The version of the review store's schema that this build writes.
 ///
@@ -98,11 +98,11 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Database`](crate::ErrorKind::Database) when SQLite cannot open or set up the
+    /// [`ErrorKind::Database`](crate::error::ErrorKind::Database) when SQLite cannot open or set up the
     /// file, e.g. when the directory does not exist or the file is not a database;
-    /// [`ErrorKind::IncompatibleFormat`](crate::ErrorKind::IncompatibleFormat) when it is a
+    /// [`ErrorKind::IncompatibleFormat`](crate::error::ErrorKind::IncompatibleFormat) when it is a
     /// review store of a version this build does not read, or another kind of database.
-    pub fn open(path: impl AsRef<Path>) -> crate::Result<ReviewStore> {
+    pub fn open(path: impl AsRef<Path>) -> crate::error::Result<ReviewStore> {
         ReviewStore::open_impl(path.as_ref(), true)
     }
 
@@ -110,9 +110,9 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`](crate::ErrorKind::Io) (not found) when there is no file at `path`, and
+    /// [`ErrorKind::Io`](crate::error::ErrorKind::Io) (not found) when there is no file at `path`, and
     /// the errors of [`ReviewStore::open`].
-    pub fn open_existing(path: impl AsRef<Path>) -> crate::Result<ReviewStore> {
+    pub fn open_existing(path: impl AsRef<Path>) -> crate::error::Result<ReviewStore> {
         let path = path.as_ref();
         if !path.is_file() {
             let e = io::Error::new(io::ErrorKind::NotFound, "no review store here");
@@ -121,7 +121,7 @@ impl ReviewStore {
         ReviewStore::open_impl(path, false)
     }
 
-    fn open_impl(path: &Path, create: bool) -> crate::Result<ReviewStore> {
+    fn open_impl(path: &Path, create: bool) -> crate::error::Result<ReviewStore> {
         let db = |e| Error::database(path, e);
         let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
         if create {
@@ -162,12 +162,12 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when the rule id, rule
-    /// version or reviewer is empty; [`ErrorKind::Database`](crate::ErrorKind::Database) when
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) when the rule id, rule
+    /// version or reviewer is empty; [`ErrorKind::Database`](crate::error::ErrorKind::Database) when
     /// SQLite fails (including another writer holding the store for over 30 seconds);
-    /// [`ErrorKind::IntegrityViolation`](crate::ErrorKind::IntegrityViolation) when the latest
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) when the latest
     /// entry is unreadable.
-    pub fn record(&self, decision: &Decision) -> crate::Result<Entry> {
+    pub fn record(&self, decision: &Decision) -> crate::error::Result<Entry> {
         decision.validate()?;
         let db = |e| Error::database(&self.path, e);
         let mut conn = self.lock();
@@ -225,10 +225,14 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Database`](crate::ErrorKind::Database) or
-    /// [`ErrorKind::IntegrityViolation`](crate::ErrorKind::IntegrityViolation) (an unreadable
+    /// [`ErrorKind::Database`](crate::error::ErrorKind::Database) or
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) (an unreadable
     /// row).
-    pub fn current(&self, rule_id: &str, text_hash: &TextHash) -> crate::Result<Option<Entry>> {
+    pub fn current(
+        &self,
+        rule_id: &str,
+        text_hash: &TextHash,
+    ) -> crate::error::Result<Option<Entry>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM decisions WHERE rule_id = ? AND text_hash = ? \
              ORDER BY seq DESC LIMIT 1"
@@ -247,7 +251,7 @@ impl ReviewStore {
     /// # Errors
     ///
     /// As [`ReviewStore::current`].
-    pub fn decisions_for_rule(&self, rule_id: &str) -> crate::Result<Vec<Entry>> {
+    pub fn decisions_for_rule(&self, rule_id: &str) -> crate::error::Result<Vec<Entry>> {
         let sql = format!(
             "SELECT {COLUMNS} FROM decisions AS d WHERE rule_id = ?1 AND seq = \
              (SELECT MAX(seq) FROM decisions AS e WHERE e.rule_id = ?1 AND e.text_hash = d.text_hash) \
@@ -261,7 +265,7 @@ impl ReviewStore {
     /// # Errors
     ///
     /// As [`ReviewStore::current`].
-    pub fn entry(&self, seq: u64) -> crate::Result<Option<Entry>> {
+    pub fn entry(&self, seq: u64) -> crate::error::Result<Option<Entry>> {
         let Ok(seq) = i64::try_from(seq) else { return Ok(None) };
         let sql = format!("SELECT {COLUMNS} FROM decisions WHERE seq = ?");
         Ok(self.query_entries(&sql, params![seq])?.pop())
@@ -272,7 +276,7 @@ impl ReviewStore {
     /// # Errors
     ///
     /// As [`ReviewStore::current`].
-    pub fn head(&self) -> crate::Result<Option<Entry>> {
+    pub fn head(&self) -> crate::error::Result<Option<Entry>> {
         let sql = format!("SELECT {COLUMNS} FROM decisions ORDER BY seq DESC LIMIT 1");
         Ok(self.query_entries(&sql, [])?.pop())
     }
@@ -291,7 +295,7 @@ impl ReviewStore {
     /// # Errors
     ///
     /// As [`ReviewStore::current`].
-    pub fn stats(&self) -> crate::Result<Vec<RuleStats>> {
+    pub fn stats(&self) -> crate::error::Result<Vec<RuleStats>> {
         let conn = self.lock();
         let db = |e| Error::database(&self.path, e);
         let mut by_rule: BTreeMap<String, RuleStats> = BTreeMap::new();
@@ -347,10 +351,10 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::IntegrityViolation`](crate::ErrorKind::IntegrityViolation), naming the first
-    /// bad entry, when the chain is broken; [`ErrorKind::Database`](crate::ErrorKind::Database)
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation), naming the first
+    /// bad entry, when the chain is broken; [`ErrorKind::Database`](crate::error::ErrorKind::Database)
     /// when SQLite fails.
-    pub fn verify(&self) -> crate::Result<Verification> {
+    pub fn verify(&self) -> crate::error::Result<Verification> {
         self.verify_impl(None)
     }
 
@@ -363,13 +367,13 @@ impl ReviewStore {
     /// # Errors
     ///
     /// As [`ReviewStore::verify`], and
-    /// [`ErrorKind::IntegrityViolation`](crate::ErrorKind::IntegrityViolation) when no entry has
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) when no entry has
     /// hash `head`.
-    pub fn verify_contains(&self, head: &EntryHash) -> crate::Result<Verification> {
+    pub fn verify_contains(&self, head: &EntryHash) -> crate::error::Result<Verification> {
         self.verify_impl(Some(head))
     }
 
-    fn verify_impl(&self, anchor: Option<&EntryHash>) -> crate::Result<Verification> {
+    fn verify_impl(&self, anchor: Option<&EntryHash>) -> crate::error::Result<Verification> {
         let db = |e| Error::database(&self.path, e);
         let conn = self.lock();
         let mut stmt =
@@ -433,9 +437,9 @@ impl ReviewStore {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::Io`](crate::ErrorKind::Io) when writing fails, and the errors of
+    /// [`ErrorKind::Io`](crate::error::ErrorKind::Io) when writing fails, and the errors of
     /// [`ReviewStore::current`].
-    pub fn export(&self, writer: impl Write) -> crate::Result<u64> {
+    pub fn export(&self, writer: impl Write) -> crate::error::Result<u64> {
         let mut writer = io::BufWriter::new(writer);
         let out = |e| Error::io("review export output", e);
         let mut n = 0;
@@ -449,7 +453,11 @@ impl ReviewStore {
         Ok(n)
     }
 
-    fn query_entries(&self, sql: &str, params: impl rusqlite::Params) -> crate::Result<Vec<Entry>> {
+    fn query_entries(
+        &self,
+        sql: &str,
+        params: impl rusqlite::Params,
+    ) -> crate::error::Result<Vec<Entry>> {
         let db = |e| Error::database(&self.path, e);
         let conn = self.lock();
         let mut stmt = conn.prepare_cached(sql).map_err(db)?;
@@ -478,7 +486,7 @@ impl fmt::Debug for ReviewStore {
 ///
 /// Only creating takes the write lock, so opening a store another process is writing to does
 /// not wait.
-fn set_up_schema(conn: &mut Connection, path: &Path) -> crate::Result<()> {
+fn set_up_schema(conn: &mut Connection, path: &Path) -> crate::error::Result<()> {
     let db = |e| Error::database(path, e);
     let (mut tables, mut version) = schema_state(conn).map_err(db)?;
     if tables == 0 {
@@ -561,7 +569,7 @@ impl RawEntry {
     }
 
     /// The entry, if every field is in the canonical form the store writes.
-    fn parse(self, path: &Path) -> crate::Result<Entry> {
+    fn parse(self, path: &Path) -> crate::error::Result<Entry> {
         let seq = self.seq;
         let bad = |field: &str, value: &str| {
             let seq = u64::try_from(seq).ok();
@@ -615,9 +623,9 @@ pub struct History<'a> {
 }
 
 impl Iterator for History<'_> {
-    type Item = crate::Result<Entry>;
+    type Item = crate::error::Result<Entry>;
 
-    fn next(&mut self) -> Option<crate::Result<Entry>> {
+    fn next(&mut self) -> Option<crate::error::Result<Entry>> {
         if self.page.is_empty() && !self.done {
             let sql = format!("SELECT {COLUMNS} FROM decisions WHERE seq > ? ORDER BY seq LIMIT ?");
             match self.store.query_entries(&sql, params![self.after, PAGE]) {

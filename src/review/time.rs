@@ -8,7 +8,8 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 
-use crate::Error;
+use crate::civil;
+use crate::error::Error;
 
 /// A UTC instant with millisecond precision, between the years 1 and 9999.
 ///
@@ -37,9 +38,9 @@ impl Timestamp {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) when the instant is
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) when the instant is
     /// outside the years 1 to 9999.
-    pub fn from_unix_millis(millis: i64) -> crate::Result<Timestamp> {
+    pub fn from_unix_millis(millis: i64) -> crate::error::Result<Timestamp> {
         if (MIN_MILLIS..=MAX_MILLIS).contains(&millis) {
             Ok(Timestamp(millis))
         } else {
@@ -57,7 +58,9 @@ impl fmt::Display for Timestamp {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let secs = self.0.div_euclid(1000);
         let millis = self.0.rem_euclid(1000);
-        let (year, month, day) = civil_from_days(secs.div_euclid(86_400));
+        // In range: a Timestamp is within the years 1 to 9999.
+        let date = civil::from_days(secs.div_euclid(86_400)).ok_or(fmt::Error)?;
+        let (year, month, day) = (date.year(), date.month(), date.day());
         let rem = secs.rem_euclid(86_400);
         write!(
             f,
@@ -72,7 +75,7 @@ impl fmt::Display for Timestamp {
 impl FromStr for Timestamp {
     type Err = Error;
 
-    fn from_str(s: &str) -> crate::Result<Timestamp> {
+    fn from_str(s: &str) -> crate::error::Result<Timestamp> {
         parse_rfc3339(s.as_bytes())
             .and_then(|millis| Timestamp::from_unix_millis(millis).ok())
             .ok_or_else(|| Error::invalid_argument(format!("not an RFC 3339 time: {s:?}")))
@@ -134,46 +137,22 @@ fn parse_rfc3339(s: &[u8]) -> Option<i64> {
         }
         _ => return None,
     };
-    if !(1..=12).contains(&month) || day < 1 || day > days_in_month(year, month) {
-        return None;
-    }
+    let date = civil::date(year, month, day)?;
     // A leap second (:60) is read as the last millisecond of its minute.
     if hour > 23 || minute > 59 || second > 60 {
         return None;
     }
     let (second, millis) = if second == 60 { (59, 999) } else { (second, millis) };
-    let days = crate::index::records::days_from_civil(year, month, day);
+    let days = civil::days_since_epoch(date);
     let secs = days * 86_400 + hour * 3600 + minute * 60 + second - offset_minutes * 60;
     Some(secs * 1000 + millis)
-}
-
-fn days_in_month(year: i64, month: i64) -> i64 {
-    match month {
-        2 if year % 4 == 0 && (year % 100 != 0 || year % 400 == 0) => 29,
-        2 => 28,
-        4 | 6 | 9 | 11 => 30,
-        _ => 31,
-    }
-}
-
-/// The proleptic Gregorian date of a day count since 1970-01-01 (Hinnant's `civil_from_days`).
-pub(crate) fn civil_from_days(days: i64) -> (i64, i64, i64) {
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    (yoe + era * 400 + i64::from(month <= 2), month, day)
 }
 
 /// Where the review store gets the time of a decision.
 ///
 /// By default this is the system clock ([`Clock::system`]). Tests and imports pass a fixed or
 /// scripted one ([`Clock::fixed`], [`Clock::from_fn`]) to
-/// [`ReviewStore::with_clock`](crate::ReviewStore::with_clock).
+/// [`ReviewStore::with_clock`](crate::review::ReviewStore::with_clock).
 #[derive(Clone)]
 pub struct Clock(ClockImpl);
 

@@ -37,7 +37,7 @@ impl CompiledConcept {
         concept: &Concept,
         default_threshold: f32,
         embedder: &dyn Embedder,
-    ) -> crate::Result<CompiledConcept> {
+    ) -> crate::error::Result<CompiledConcept> {
         let terms = if concept.terms.is_empty() {
             None
         } else {
@@ -47,7 +47,7 @@ impl CompiledConcept {
                 Error::invalid_argument(format!("concept {:?}: bad term: {e}", concept.id))
             })?)
         };
-        let embed = |texts: &[String]| -> crate::Result<Vec<Vec<f32>>> {
+        let embed = |texts: &[String]| -> crate::error::Result<Vec<Vec<f32>>> {
             let refs: Vec<&str> = texts.iter().map(String::as_str).collect();
             if refs.is_empty() { Ok(Vec::new()) } else { embedder.embed(&refs) }
         };
@@ -188,7 +188,7 @@ impl PhraseCache {
         &self,
         phrases: &[&str],
         embedder: &dyn Embedder,
-    ) -> crate::Result<Vec<Arc<[f32]>>> {
+    ) -> crate::error::Result<Vec<Arc<[f32]>>> {
         let missing: Vec<&str> = {
             let map = self.map.lock().unwrap_or_else(|e| e.into_inner());
             let mut seen = std::collections::HashSet::new();

@@ -109,8 +109,8 @@ impl Feedback {
     pub fn from_store<'a>(
         store: &ReviewStore,
         rules: impl IntoIterator<Item = &'a str>,
-        mut lookup: impl FnMut(&TextHash) -> crate::Result<Option<(Vec<f32>, String)>>,
-    ) -> crate::Result<Feedback> {
+        mut lookup: impl FnMut(&TextHash) -> crate::error::Result<Option<(Vec<f32>, String)>>,
+    ) -> crate::error::Result<Feedback> {
         let mut out = Feedback::new();
         for rule in rules {
             for entry in store.decisions_for_rule(rule)? {

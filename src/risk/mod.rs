@@ -43,6 +43,7 @@ pub use feedback::{Feedback, Reviewed};
 pub use pack::{Concept, FactTest, Rule, RulePack, Scope, Settings, Severity};
 
 use self::concepts::{CompiledConcept, PhraseCache, dot, phrases};
+use crate::civil;
 use crate::classify::facts::{ContractFacts, Fact, FactValue, TimeUnit};
 use crate::classify::{Classifier, ClauseKind, KindScore};
 use crate::embed::Embedder;
@@ -297,9 +298,9 @@ impl RiskEngine {
     ///
     /// # Errors
     ///
-    /// Embedder errors; [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for
+    /// Embedder errors; [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for
     /// a term that does not compile.
-    pub fn new(pack: RulePack, embedder: &dyn Embedder) -> crate::Result<RiskEngine> {
+    pub fn new(pack: RulePack, embedder: &dyn Embedder) -> crate::error::Result<RiskEngine> {
         let concepts = pack
             .concepts
             .values()
@@ -307,7 +308,7 @@ impl RiskEngine {
                 CompiledConcept::new(c, pack.settings.semantic_threshold, embedder)
                     .map(|cc| (c.id.clone(), cc))
             })
-            .collect::<crate::Result<HashMap<_, _>>>()?;
+            .collect::<crate::error::Result<HashMap<_, _>>>()?;
         let mut exemplars = HashMap::new();
         for rule in pack.rules.iter().filter(|r| !r.exemplars.is_empty()) {
             let texts: Vec<&str> = rule.exemplars.iter().map(String::as_str).collect();
@@ -333,7 +334,7 @@ impl RiskEngine {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ModelMismatch`](crate::ErrorKind::ModelMismatch)-like invalid argument when
+    /// [`ErrorKind::ModelMismatch`](crate::error::ErrorKind::ModelMismatch)-like invalid argument when
     /// `embedder` is not the engine's model; embedder errors.
     pub fn evaluate(
         &self,
@@ -342,7 +343,7 @@ impl RiskEngine {
         as_of: &str,
         feedback: Option<&Feedback>,
         embedder: &dyn Embedder,
-    ) -> crate::Result<Vec<Flag>> {
+    ) -> crate::error::Result<Vec<Flag>> {
         if embedder.model_id() != self.model_id {
             return Err(Error::invalid_argument(format!(
                 "the risk engine was built for model {} but was given {}",
@@ -376,7 +377,7 @@ impl RiskEngine {
         definitions: &[(String, usize)],
         as_of: &str,
         embedder: &dyn Embedder,
-    ) -> crate::Result<Vec<Candidate>> {
+    ) -> crate::error::Result<Vec<Candidate>> {
         let mut out = Vec::new();
         for (i, clause) in doc.clauses.iter().enumerate() {
             if is_bare_heading(doc, i) {
@@ -506,7 +507,7 @@ impl RiskEngine {
         doc: &DocInput<'_>,
         provision: &[usize],
         embedder: &dyn Embedder,
-    ) -> crate::Result<Option<(Vec<ConceptResult>, Vec<ConceptResult>, f32)>> {
+    ) -> crate::error::Result<Option<(Vec<ConceptResult>, Vec<ConceptResult>, f32)>> {
         let mut present = Vec::new();
         for id in &rule.present {
             let r = self.find(id, doc, provision, embedder)?;
@@ -553,7 +554,7 @@ impl RiskEngine {
         doc: &DocInput<'_>,
         provision: &[usize],
         embedder: &dyn Embedder,
-    ) -> crate::Result<ConceptResult> {
+    ) -> crate::error::Result<ConceptResult> {
         let concept = self
             .concepts
             .get(id)
@@ -599,7 +600,7 @@ impl RiskEngine {
         c: Candidate,
         feedback: Option<&Feedback>,
         embedder: &dyn Embedder,
-    ) -> crate::Result<Flag> {
+    ) -> crate::error::Result<Flag> {
         let clause = c.clause.map(|i| &doc.clauses[i]);
         let own = self.exemplars.get(&rule.id).map(Vec::as_slice).unwrap_or(&[]);
         // Confirmed texts are decisions too: any decision needs the clause's vector.
@@ -965,11 +966,7 @@ fn counterparty_may_terminate(text: &str, ours: &[String]) -> Option<String> {
 
 /// The next renewal's notice deadline when it falls within `window` days of `as_of`.
 fn renewal_deadline(facts: &ContractFacts, as_of: &str, window: u32) -> Option<String> {
-    use crate::index::records::days_from_civil;
-    use crate::review::time::civil_from_days;
-    let day = |iso: &str| {
-        crate::index::records::parse_iso_date(iso).map(|d| d.into_timestamp_secs() / 86_400)
-    };
+    let day = |iso: &str| civil::parse_iso_date(iso);
     let start = match &facts.agreement_date.as_ref()?.value {
         FactValue::Date { iso } => day(iso)?,
         _ => return None,
@@ -991,21 +988,18 @@ fn renewal_deadline(facts: &ContractFacts, as_of: &str, window: u32) -> Option<S
     if months == 0 && days < 28 {
         return None;
     }
-    let (y, m, d) = civil_from_days(start);
+    // The k-th renewal: the same day of the month (or the month's last day) k periods on.
+    let start_days = civil::days_since_epoch(start);
     let renewal_after = |k: i64| {
         if months > 0 {
-            let total = m - 1 + k * months;
-            let (y, m) = (y + total.div_euclid(12), total.rem_euclid(12) + 1);
-            // The same day of the month, or the month's last day.
-            let last = days_from_civil(y + i64::from(m == 12), m % 12 + 1, 1) - 1;
-            days_from_civil(y, m, d).min(last)
+            civil::add_months(start, k * months).map(civil::days_since_epoch)
         } else {
-            start + k * days
+            Some(start_days + k * days)
         }
     };
-    let today = day(as_of)?;
+    let today = civil::days_since_epoch(day(as_of)?);
     // The first renewal whose notice deadline is not yet past (at most 10,000 periods on).
-    let renewal = (1..10_000).map(renewal_after).find(|&r| r - notice >= today)?;
+    let renewal = (1..10_000).map_while(renewal_after).find(|&r| r - notice >= today)?;
     let deadline = renewal - notice;
     (deadline - today <= i64::from(window)).then(|| {
         format!(

@@ -332,7 +332,7 @@ impl RulePack {
     /// # Errors
     ///
     /// [`ErrorKind::RulePack`] with the line and column of the first problem.
-    pub fn parse(text: &str, origin: &str) -> crate::Result<RulePack> {
+    pub fn parse(text: &str, origin: &str) -> crate::error::Result<RulePack> {
         let mut pack = RulePack::empty();
         pack.extend_from_str(text, origin)?;
         Ok(pack)
@@ -343,7 +343,7 @@ impl RulePack {
     /// # Errors
     ///
     /// I/O errors; [`ErrorKind::RulePack`].
-    pub fn from_file(path: impl AsRef<Path>) -> crate::Result<RulePack> {
+    pub fn from_file(path: impl AsRef<Path>) -> crate::error::Result<RulePack> {
         let mut pack = RulePack::empty();
         pack.extend_from_file(path)?;
         Ok(pack)
@@ -355,7 +355,7 @@ impl RulePack {
     /// # Errors
     ///
     /// As [`RulePack::from_file`]; on error `self` is unchanged.
-    pub fn extend_from_file(&mut self, path: impl AsRef<Path>) -> crate::Result<()> {
+    pub fn extend_from_file(&mut self, path: impl AsRef<Path>) -> crate::error::Result<()> {
         let path = path.as_ref();
         let text = std::fs::read_to_string(path).map_err(|e| Error::io(path, e))?;
         self.extend_from_str(&text, &path.display().to_string())
@@ -366,7 +366,7 @@ impl RulePack {
     /// # Errors
     ///
     /// [`ErrorKind::RulePack`]; on error `self` is unchanged.
-    pub fn extend_from_str(&mut self, text: &str, origin: &str) -> crate::Result<()> {
+    pub fn extend_from_str(&mut self, text: &str, origin: &str) -> crate::error::Result<()> {
         let err = |span: Option<Range<usize>>, message: String| {
             let (line, column) = span.map_or((1, 1), |s| line_column(text, s.start));
             Error::from(ErrorKind::RulePack { origin: origin.to_owned(), line, column, message })

@@ -342,9 +342,9 @@ impl Searcher {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidQuery`](crate::ErrorKind::InvalidQuery) for a query that is too
+    /// [`ErrorKind::InvalidQuery`](crate::error::ErrorKind::InvalidQuery) for a query that is too
     /// long, too deep or (with [`QuerySyntax::Tantivy`]) malformed;
-    /// [`ErrorKind::ModelMismatch`](crate::ErrorKind::ModelMismatch); index and embedder errors.
+    /// [`ErrorKind::ModelMismatch`](crate::error::ErrorKind::ModelMismatch); index and embedder errors.
     pub fn search(&self, request: &SearchRequest, embedder: &dyn Embedder) -> Result<Vec<Hit>> {
         check_query(&request.query)?;
         let filter = self.filter_query(&request.filter)?;
@@ -389,7 +389,7 @@ impl Searcher {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an unknown clause;
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an unknown clause;
     /// index and embedder errors.
     pub fn similar(
         &self,
@@ -422,7 +422,7 @@ impl Searcher {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`](crate::ErrorKind::InvalidArgument) for an unknown clause.
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) for an unknown clause.
     pub fn clause_vector(&self, id: ClauseId) -> Result<Vec<f32>> {
         let (addr, _) = self
             .clause_address(id)?

@@ -98,7 +98,7 @@ impl Searcher {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::ModelMismatch`](crate::ErrorKind::ModelMismatch); index, review store and
+    /// [`ErrorKind::ModelMismatch`](crate::error::ErrorKind::ModelMismatch); index, review store and
     /// embedder errors.
     pub fn flags(
         &self,
@@ -191,11 +191,11 @@ impl Searcher {
     /// The index's review decisions for the engine's rules, with the embeddings of the
     /// reviewed texts that are still in the index.
     fn feedback(&self, engine: &RiskEngine, only: Option<&[&str]>) -> Result<Feedback> {
-        let path = self.index.dir().join("review.sqlite");
+        let path = self.index.review_store_path();
         if !path.exists() {
             return Ok(Feedback::new());
         }
-        let store = crate::ReviewStore::open_existing(&path)?;
+        let store = crate::review::ReviewStore::open_existing(&path)?;
         let rules = engine
             .pack()
             .rules

@@ -257,16 +257,8 @@ fn filetime_to_rfc3339(ticks: u64) -> Option<String> {
     let secs = (ticks / 10_000_000) as i64 - 11_644_473_600;
     let days = secs.div_euclid(86_400);
     let rem = secs.rem_euclid(86_400);
-    // Civil date from days since 1970-01-01 (Howard Hinnant's algorithm).
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let day = doy - (153 * mp + 2) / 5 + 1;
-    let month = if mp < 10 { mp + 3 } else { mp - 9 };
-    let year = yoe + era * 400 + i64::from(month <= 2);
+    let date = crate::civil::from_days(days)?;
+    let (year, month, day) = (date.year(), date.month(), date.day());
     if !(1601..=9999).contains(&year) {
         return None;
     }
