@@ -119,7 +119,7 @@ pub use extract::{
 };
 pub use index::records::{ClauseRecord, DocumentRecord};
 pub use index::{
-    ClauseId, CommitInfo, FORMAT_VERSION as INDEX_FORMAT_VERSION, FailedFile, Index, IndexReader,
+    ClauseId, CommitInfo, FORMAT_VERSION as INDEX_FORMAT_VERSION, FailedFile, Index,
     IndexVerification, IndexWriter, IngestEvent, IngestOptions, IngestReport, IngestTimings,
     Manifest, ModelIdentity, PreparedClause,
 };
@@ -129,8 +129,8 @@ pub use review::{
     Verification,
 };
 pub use search::{
-    DocumentRisk, Filter, Fusion, Hit, IndexStats, QuerySyntax, Ranked, RiskQuery, SearchMode,
-    SearchRequest, Searcher, Similar, Snippet,
+    DocumentRisk, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, RiskQuery,
+    SearchMode, SearchRequest, Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

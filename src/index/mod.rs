@@ -46,7 +46,7 @@ pub use manifest::{FORMAT_VERSION, Manifest};
 pub(crate) use records::Fields;
 pub use writer::{CommitInfo, IndexWriter};
 
-pub(crate) use vectors::{VectorFile, VectorKey};
+pub(crate) use vectors::{VectorFile, VectorKey, collect_keys};
 
 /// Identifies a clause: derived from its document's id and its position, so it is stable across
 /// re-ingestion of the same file.
@@ -274,22 +274,6 @@ impl Index {
         IndexWriter::new(self.clone())
     }
 
-    /// A reader: the source of search snapshots.
-    ///
-    /// # Errors
-    ///
-    /// If the text index cannot be read.
-    pub fn reader(&self) -> Result<IndexReader> {
-        let reader = self
-            .inner
-            .text
-            .reader_builder()
-            .reload_policy(tantivy::ReloadPolicy::Manual)
-            .try_into()
-            .map_err(|e| Error::index(&self.inner.dir, e))?;
-        Ok(IndexReader { index: self.clone(), reader })
-    }
-
     /// Checks the whole index: the manifest's checksum, the last commit's payload, and every
     /// vector file it names against its checksum and row count, and that every clause points at
     /// an existing vector row. Returns what was checked.
@@ -322,9 +306,7 @@ impl Index {
             }
             rows_by_gen.insert(file.generation, file.rows);
         }
-        let reader = self.reader()?;
-        let snap = reader.searcher();
-        let keys = snap.clause_vector_keys()?;
+        let (keys, documents) = self.committed_contents()?;
         for key in &keys {
             match rows_by_gen.get(&key.generation()) {
                 Some(&rows) if key.row() < rows => {}
@@ -345,8 +327,33 @@ impl Index {
             vector_files: payload.vector_files.len(),
             vector_rows: payload.vector_files.iter().map(|f| u64::from(f.rows)).sum(),
             clauses: keys.len() as u64,
-            documents: snap.num_documents(),
+            documents,
         })
+    }
+
+    /// Every clause's vector key and the number of documents in the last commit, read with a
+    /// reader of its own.
+    fn committed_contents(&self) -> Result<(Vec<VectorKey>, u64)> {
+        let err = |e| Error::index(&self.inner.dir, e);
+        let reader: tantivy::IndexReader = self
+            .inner
+            .text
+            .reader_builder()
+            .reload_policy(tantivy::ReloadPolicy::Manual)
+            .try_into()
+            .map_err(err)?;
+        let searcher = reader.searcher();
+        let record = |kind: &str| {
+            tantivy::query::TermQuery::new(
+                tantivy::Term::from_field_text(self.fields().record, kind),
+                tantivy::schema::IndexRecordOption::Basic,
+            )
+        };
+        let keys = collect_keys(&searcher, &record(records::RECORD_CLAUSE)).map_err(err)?;
+        let documents = searcher
+            .search(&record(records::RECORD_DOCUMENT), &tantivy::collector::Count)
+            .map_err(err)?;
+        Ok((keys, documents as u64))
     }
 
     pub(crate) fn committed_payload(&self) -> Result<CommitPayload> {
@@ -430,37 +437,6 @@ impl CommitPayload {
                 Ok(parsed)
             }
         }
-    }
-}
-
-/// Hands out search snapshots ([`Searcher`](crate::search::Searcher)) of an index.
-///
-/// A reader sees the commit that was last when it was created or last [reloaded](Self::reload);
-/// snapshots taken from it never change, whatever writers do meanwhile.
-#[derive(Clone)]
-pub struct IndexReader {
-    index: Index,
-    reader: tantivy::IndexReader,
-}
-
-impl IndexReader {
-    /// Moves the reader to the latest commit.
-    ///
-    /// # Errors
-    ///
-    /// If the text index cannot be read.
-    pub fn reload(&self) -> Result<()> {
-        self.reader.reload().map_err(|e| Error::index(self.index.dir(), e))
-    }
-
-    /// An immutable snapshot of the reader's commit to search.
-    pub fn searcher(&self) -> crate::search::Searcher {
-        crate::search::Searcher::new(self.index.clone(), self.reader.searcher())
-    }
-
-    /// The index.
-    pub fn index(&self) -> &Index {
-        &self.index
     }
 }
 

@@ -19,6 +19,9 @@ use crate::segment::{Clause, ClauseRole};
 pub(crate) const RECORD_CLAUSE: &str = "clause";
 pub(crate) const RECORD_DOCUMENT: &str = "document";
 
+/// The fast field holding a clause's [`VectorKey`] (generation and row of its vector).
+pub(crate) const VEC_FIELD: &str = "vec";
+
 /// The fields of the text index.
 #[derive(Clone, Debug)]
 pub(crate) struct Fields {
@@ -109,7 +112,7 @@ impl Fields {
         b.add_text_field("party", plain_text().set_stored());
         b.add_u64_field("text_hash", INDEXED | STORED | FAST);
         b.add_text_field("text_sha", STORED);
-        b.add_u64_field("vec", INDEXED | STORED | FAST);
+        b.add_u64_field(VEC_FIELD, INDEXED | STORED | FAST);
         b.add_text_field("meta", STORED);
         b.add_text_field("headers", plain_text());
         b.add_u64_field("pages", STORED);
@@ -148,7 +151,7 @@ impl Fields {
             party: f("party")?,
             text_hash: f("text_hash")?,
             text_sha: f("text_sha")?,
-            vec: f("vec")?,
+            vec: f(VEC_FIELD)?,
             meta: f("meta")?,
             headers: f("headers")?,
             pages: f("pages")?,

@@ -17,6 +17,12 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
+use tantivy::collector::{Collector, SegmentCollector};
+use tantivy::columnar::Column;
+use tantivy::query::Query;
+use tantivy::{Score, SegmentOrdinal, SegmentReader};
+
+use super::records::VEC_FIELD;
 
 use crate::error::{Error, Result};
 
@@ -226,6 +232,56 @@ pub(crate) fn sync_dir(dir: &Path) -> Result<()> {
 
 pub(crate) fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+/// The `vec` fast-field values of the documents matching `query`.
+pub(crate) fn collect_keys(
+    searcher: &tantivy::Searcher,
+    query: &dyn Query,
+) -> tantivy::Result<Vec<VectorKey>> {
+    searcher.search(query, &KeyCollector)
+}
+
+struct KeyCollector;
+
+struct KeySegmentCollector {
+    column: Column<u64>,
+    keys: Vec<VectorKey>,
+}
+
+impl Collector for KeyCollector {
+    type Fruit = Vec<VectorKey>;
+    type Child = KeySegmentCollector;
+
+    fn for_segment(
+        &self,
+        _segment: SegmentOrdinal,
+        reader: &SegmentReader,
+    ) -> tantivy::Result<KeySegmentCollector> {
+        Ok(KeySegmentCollector { column: reader.fast_fields().u64(VEC_FIELD)?, keys: Vec::new() })
+    }
+
+    fn requires_scoring(&self) -> bool {
+        false
+    }
+
+    fn merge_fruits(&self, fruits: Vec<Vec<VectorKey>>) -> tantivy::Result<Vec<VectorKey>> {
+        Ok(fruits.into_iter().flatten().collect())
+    }
+}
+
+impl SegmentCollector for KeySegmentCollector {
+    type Fruit = Vec<VectorKey>;
+
+    fn collect(&mut self, doc: tantivy::DocId, _score: Score) {
+        if let Some(v) = self.column.first(doc) {
+            self.keys.push(VectorKey(v));
+        }
+    }
+
+    fn harvest(self) -> Vec<VectorKey> {
+        self.keys
+    }
 }
 
 #[cfg(test)]

@@ -250,7 +250,7 @@ impl IndexWriter {
         let column = searcher
             .segment_reader(addr.segment_ord)
             .fast_fields()
-            .u64("vec")
+            .u64(super::records::VEC_FIELD)
             .map_err(|e| Error::index(self.index.dir(), e))?;
         Ok(column.first(addr.doc_id).map(VectorKey))
     }

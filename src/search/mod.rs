@@ -10,9 +10,11 @@
 //! default) or, as an option, by a weighted mix of normalised scores. Every hit carries each
 //! ranker's rank and score, so a result can always be explained.
 
+mod reader;
 mod risk;
 mod vector;
 
+pub use reader::IndexReader;
 pub use risk::{DocumentRisk, RiskQuery};
 
 use std::collections::HashMap;
@@ -543,12 +545,6 @@ impl Searcher {
         })
     }
 
-    /// Every clause's vector key (verification).
-    pub(crate) fn clause_vector_keys(&self) -> Result<Vec<VectorKey>> {
-        let q = self.record_query(RECORD_CLAUSE);
-        vector::collect_keys(&self.text, &q).map_err(|e| self.err(e))
-    }
-
     fn clause_address(&self, id: ClauseId) -> Result<Option<(DocAddress, TantivyDocument)>> {
         let f = self.index.fields();
         let q = TermQuery::new(Term::from_field_u64(f.clause_id, id.0), IndexRecordOption::Basic);
@@ -567,7 +563,7 @@ impl Searcher {
             .text
             .segment_reader(addr.segment_ord)
             .fast_fields()
-            .u64("vec")
+            .u64(crate::index::records::VEC_FIELD)
             .map_err(|e| self.err(e))?;
         col.first(addr.doc_id)
             .map(VectorKey)

@@ -5,13 +5,10 @@ use std::cmp::Ordering;
 use std::collections::{BinaryHeap, HashMap};
 
 use rayon::prelude::*;
-use tantivy::collector::{Collector, SegmentCollector};
-use tantivy::columnar::Column;
 use tantivy::query::Query;
-use tantivy::{DocId, Score, SegmentOrdinal, SegmentReader};
 
 use crate::error::Result;
-use crate::index::{Index, VectorKey};
+use crate::index::{Index, VectorKey, collect_keys};
 
 /// Rows scanned by one task.
 const CHUNK_ROWS: usize = 4096;
@@ -152,56 +149,6 @@ impl TopK {
 
     fn into_items(self) -> Vec<Scored> {
         self.heap.into_iter().map(|r| r.0).collect()
-    }
-}
-
-/// The `vec` fast-field values of the documents matching `query`.
-pub(crate) fn collect_keys(
-    searcher: &tantivy::Searcher,
-    query: &dyn Query,
-) -> tantivy::Result<Vec<VectorKey>> {
-    searcher.search(query, &KeyCollector)
-}
-
-struct KeyCollector;
-
-struct KeySegmentCollector {
-    column: Column<u64>,
-    keys: Vec<VectorKey>,
-}
-
-impl Collector for KeyCollector {
-    type Fruit = Vec<VectorKey>;
-    type Child = KeySegmentCollector;
-
-    fn for_segment(
-        &self,
-        _segment: SegmentOrdinal,
-        reader: &SegmentReader,
-    ) -> tantivy::Result<KeySegmentCollector> {
-        Ok(KeySegmentCollector { column: reader.fast_fields().u64("vec")?, keys: Vec::new() })
-    }
-
-    fn requires_scoring(&self) -> bool {
-        false
-    }
-
-    fn merge_fruits(&self, fruits: Vec<Vec<VectorKey>>) -> tantivy::Result<Vec<VectorKey>> {
-        Ok(fruits.into_iter().flatten().collect())
-    }
-}
-
-impl SegmentCollector for KeySegmentCollector {
-    type Fruit = Vec<VectorKey>;
-
-    fn collect(&mut self, doc: DocId, _score: Score) {
-        if let Some(v) = self.column.first(doc) {
-            self.keys.push(VectorKey(v));
-        }
-    }
-
-    fn harvest(self) -> Vec<VectorKey> {
-        self.keys
     }
 }
 
