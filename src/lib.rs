@@ -129,8 +129,8 @@ pub use review::{
     Verification,
 };
 pub use search::{
-    DocumentRisk, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, RiskQuery,
-    SearchMode, SearchRequest, Searcher, Similar, Snippet,
+    Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, SearchMode, SearchRequest,
+    Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

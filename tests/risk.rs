@@ -3,8 +3,8 @@
 
 use std::path::Path;
 
-use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RulePack};
-use clausal::{Decision, Index, IngestOptions, ModelIdentity, RiskQuery, Searcher, Verdict};
+use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RiskQuery, RulePack};
+use clausal::{Decision, Index, IngestOptions, ModelIdentity, Searcher, Verdict};
 
 use crate::extract::TempDir;
 use crate::util::embedder;
@@ -36,7 +36,7 @@ fn ingest(index: &Index, paths: &[&Path]) {
 
 fn flags(searcher: &Searcher, engine: &RiskEngine, rule: &str, all: bool) -> Vec<Flag> {
     let q = RiskQuery::new().rule(rule).as_of("2026-01-01").include_unflagged(all);
-    searcher.flags(&q, engine, embedder()).unwrap()
+    engine.flags(searcher, &q, embedder()).unwrap()
 }
 
 fn file_of(f: &Flag) -> String {
@@ -177,15 +177,15 @@ fn flags_explain_themselves_and_reviews_change_them() {
     assert!(h_flag.flagged && h_flag.score >= h_flag.base_score, "{h_flag:#?}");
 
     // `review next` proposes only undecided candidates, most uncertain first.
-    let queue = searcher
-        .review_queue(&RiskQuery::new().as_of("2026-01-01"), &engine, embedder(), 50)
+    let queue = engine
+        .review_queue(&searcher, &RiskQuery::new().as_of("2026-01-01"), embedder(), 50)
         .unwrap();
     assert!(!queue.is_empty());
     assert!(queue.iter().all(|f| !matches!(f.review, Some(ReviewNote::Decided { .. }))));
     assert!(queue.len() <= 50);
 
     // Documents ranked by risk: scores in [0, 1], highest first, the dismissed flags left out.
-    let ranked = searcher.risk(&RiskQuery::new().as_of("2026-01-01"), &engine, embedder()).unwrap();
+    let ranked = engine.risk(&searcher, &RiskQuery::new().as_of("2026-01-01"), embedder()).unwrap();
     assert_eq!(ranked.len(), 7);
     assert!(ranked.windows(2).all(|w| w[0].score >= w[1].score));
     assert!(ranked.iter().all(|d| (0.0..=1.0).contains(&d.score)));
@@ -263,7 +263,7 @@ enabled = false
     ingest(&index, &[&c]);
     let searcher = index.reader().unwrap().searcher();
     let engine = RiskEngine::new(pack, embedder()).unwrap();
-    let all = searcher.flags(&RiskQuery::new(), &engine, embedder()).unwrap();
+    let all = engine.flags(&searcher, &RiskQuery::new(), embedder()).unwrap();
     assert!(all.iter().all(|f| f.rule_id != "no-force-majeure"));
     // New York law is outside the team's allowed list.
     let law: Vec<&Flag> = all.iter().filter(|f| f.rule_id == "governing-law-not-allowed").collect();

@@ -10,8 +10,8 @@
 //!   applied to flags: a dismissed (rule, clause text) stays dismissed wherever the text
 //!   appears, near-identical clauses are demoted, confirmed clauses become the rule's exemplars,
 //!   and reviewed clauses pull the scores of similar ones toward their verdict.
-//! - [`Searcher::flags`](crate::search::Searcher::flags) and
-//!   [`Searcher::risk`](crate::search::Searcher::risk) run an engine over an index.
+//! - [`RiskEngine::flags`], [`RiskEngine::risk`] and [`RiskEngine::review_queue`] run
+//!   an engine over an index snapshot ([`Searcher`](crate::search::Searcher)).
 //!
 //! # How a clause rule decides
 //!
@@ -31,6 +31,7 @@
 mod concepts;
 mod feedback;
 pub mod pack;
+mod scan;
 
 use std::collections::HashMap;
 use std::ops::Range;
@@ -41,6 +42,7 @@ use serde::Serialize;
 
 pub use feedback::{Feedback, Reviewed};
 pub use pack::{Concept, FactTest, Rule, RulePack, Scope, Settings, Severity};
+pub use scan::{DocumentRisk, RiskQuery};
 
 use self::concepts::{CompiledConcept, PhraseCache, dot, phrases};
 use crate::civil;

@@ -11,13 +11,11 @@
 //! ranker's rank and score, so a result can always be explained.
 
 mod reader;
-mod risk;
 mod vector;
 
 pub use reader::IndexReader;
-pub use risk::{DocumentRisk, RiskQuery};
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::ops::{Bound, Range};
 use std::sync::OnceLock;
 
@@ -36,6 +34,7 @@ use crate::index::records::{
     ClauseRecord, DocumentRecord, RECORD_CLAUSE, RECORD_DOCUMENT, parse_iso_date,
 };
 use crate::index::{ClauseId, Index, ModelIdentity, VectorKey};
+use crate::review::TextHash;
 
 /// Longest query text accepted, in bytes.
 pub const MAX_QUERY_BYTES: usize = 4096;
@@ -145,7 +144,8 @@ impl Filter {
         self
     }
 
-    fn is_empty(&self) -> bool {
+    /// Whether the filter lets every clause through.
+    pub fn is_empty(&self) -> bool {
         self.kinds.is_empty()
             && self.documents.is_empty()
             && self.doc_kinds.is_empty()
@@ -448,6 +448,69 @@ impl Searcher {
     /// If the text index cannot be read.
     pub fn clauses_of(&self, doc: DocId) -> Result<Vec<ClauseRecord>> {
         Ok(self.clause_addresses_of(doc)?.into_iter().map(|(_, c)| c).collect())
+    }
+
+    /// Every clause of a document, in order, with its embedding (`None` when its vector cannot
+    /// be read). Part of the read API the risk layer builds on.
+    ///
+    /// # Errors
+    ///
+    /// If the text index cannot be read.
+    pub fn clauses_with_vectors(
+        &self,
+        doc: DocId,
+    ) -> Result<Vec<(ClauseRecord, Option<Vec<f32>>)>> {
+        Ok(self
+            .clause_addresses_of(doc)?
+            .into_iter()
+            .map(|(a, c)| {
+                let vector = self.vector_key(a).and_then(|k| self.vector_of(k)).ok();
+                (c, vector)
+            })
+            .collect())
+    }
+
+    /// The ids of the clauses passing `filter` (all clauses for an empty filter).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidQuery`](crate::error::ErrorKind::InvalidQuery) for a bad filter;
+    /// if the text index cannot be read.
+    pub fn clause_ids_passing(&self, filter: &Filter) -> Result<HashSet<ClauseId>> {
+        let q = self.filter_query(filter)?;
+        let f = self.index.fields();
+        Ok(self.docs(q.as_ref())?.iter().map(|d| f.clause_of(d).id).collect())
+    }
+
+    /// A clause whose normalised text has this hash, with its embedding, if one is indexed.
+    ///
+    /// # Errors
+    ///
+    /// If the text index or the clause's vector cannot be read.
+    pub fn clause_by_text_hash(&self, hash: &TextHash) -> Result<Option<(ClauseRecord, Vec<f32>)>> {
+        let f = self.index.fields();
+        let q = TermQuery::new(
+            Term::from_field_u64(f.text_hash, hash.short()),
+            IndexRecordOption::Basic,
+        );
+        let top = self
+            .text
+            .search(&q, &TopDocs::with_limit(8).order_by_score())
+            .map_err(|e| self.err(e))?;
+        for (_, addr) in top {
+            let doc: TantivyDocument = self.text.doc(addr).map_err(|e| self.err(e))?;
+            let clause = f.clause_of(&doc);
+            if clause.text_hash == *hash {
+                let v = self.vector_of(self.vector_key(addr)?)?;
+                return Ok(Some((clause, v)));
+            }
+        }
+        Ok(None)
+    }
+
+    /// The index this snapshot belongs to.
+    pub fn index(&self) -> &Index {
+        &self.index
     }
 
     /// Every clause of a document with its address in the snapshot, in order.

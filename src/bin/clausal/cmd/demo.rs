@@ -7,10 +7,10 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
-use clausal::risk::{RiskEngine, RulePack};
+use clausal::risk::{RiskEngine, RiskQuery, RulePack};
 use clausal::{
-    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, RiskQuery,
-    SearchMode, SearchRequest, Similar,
+    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, SearchMode,
+    SearchRequest, Similar,
 };
 
 use super::index::describe_hit;
@@ -133,7 +133,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!();
     }
     let engine = RiskEngine::new(RulePack::builtin(), &embedder)?;
-    let fm = searcher.flags(&RiskQuery::new().rule("fm-no-pandemic"), &engine, &embedder)?;
+    let fm = engine.flags(&searcher, &RiskQuery::new().rule("fm-no-pandemic"), &embedder)?;
     println!(
         "Risk flags: force majeure clauses that do not cover epidemics or pandemics:\n  \
          clausal flags --rule fm-no-pandemic"
@@ -152,7 +152,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!("  {:.2} {} clause {clause}{nearest}", f.score, f.path);
     }
     println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk");
-    for d in searcher.risk(&RiskQuery::new(), &engine, &embedder)? {
+    for d in engine.risk(&searcher, &RiskQuery::new(), &embedder)? {
         let rules: Vec<&str> = d.flags.iter().map(|f| f.rule_id.as_str()).collect();
         println!("  {:.3} {}: {}", d.score, d.path, rules.join(", "));
     }

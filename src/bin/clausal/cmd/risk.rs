@@ -4,8 +4,8 @@ use std::io::Write;
 use std::process::ExitCode;
 
 use anyhow::Context;
-use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RulePack};
-use clausal::{RiskQuery, Searcher};
+use clausal::Searcher;
+use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RiskQuery, RulePack};
 
 use super::eval::{print_json, verdict};
 use super::index::{filter_of, open};
@@ -55,7 +55,7 @@ fn session(args: &FlagsArgs) -> anyhow::Result<Session> {
 
 pub fn flags(args: FlagsArgs) -> anyhow::Result<()> {
     let s = session(&args)?;
-    let mut flags = s.searcher.flags(&s.query, &s.engine, &s.embedder)?;
+    let mut flags = s.engine.flags(&s.searcher, &s.query, &s.embedder)?;
     if let Some(n) = args.limit {
         flags.truncate(n);
     }
@@ -66,13 +66,13 @@ pub fn review_next(args: ReviewNextArgs) -> anyhow::Result<()> {
     let args = args.flags;
     let s = session(&args)?;
     let flags =
-        s.searcher.review_queue(&s.query, &s.engine, &s.embedder, args.limit.unwrap_or(10))?;
+        s.engine.review_queue(&s.searcher, &s.query, &s.embedder, args.limit.unwrap_or(10))?;
     print_flags(&flags, args.json)
 }
 
 pub fn risk(args: FlagsArgs) -> anyhow::Result<()> {
     let s = session(&args)?;
-    let mut docs = s.searcher.risk(&s.query, &s.engine, &s.embedder)?;
+    let mut docs = s.engine.risk(&s.searcher, &s.query, &s.embedder)?;
     if let Some(n) = args.limit {
         docs.truncate(n);
     }

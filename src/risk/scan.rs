@@ -1,20 +1,25 @@
-//! Risk flags over an index: [`Searcher::flags`], [`Searcher::risk`], [`Searcher::review_queue`].
+//! Risk flags over an index: [`RiskEngine::flags`], [`RiskEngine::risk`] and
+//! [`RiskEngine::review_queue`] run an engine over a search snapshot.
+//!
+//! This is the one place where the rules meet the store. It reads the snapshot only through
+//! [`Searcher`]'s read API (documents, clauses with their vectors, the clauses passing a filter,
+//! a clause by its text hash) and the index's review store; the rules themselves
+//! ([`RiskEngine::evaluate`]) know nothing of either.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use rayon::prelude::*;
 use serde::Serialize;
-use tantivy::collector::TopDocs;
-use tantivy::query::TermQuery;
-use tantivy::schema::IndexRecordOption;
-use tantivy::{TantivyDocument, Term};
 
-use super::{Filter, Result, Searcher};
+use super::{
+    ClauseInput, DocInput, Feedback, Flag, RiskEngine, Severity, excerpt, review_order_by,
+};
 use crate::embed::Embedder;
+use crate::error::Result;
 use crate::index::records::DocumentRecord;
 use crate::index::{ClauseId, ModelIdentity};
-use crate::review::TextHash;
-use crate::risk::{ClauseInput, DocInput, Feedback, Flag, RiskEngine, Severity};
+use crate::review::{ReviewStore, Timestamp};
+use crate::search::{Filter, Searcher};
 
 /// Which flags to compute.
 #[derive(Clone, Debug, PartialEq, Serialize)]
@@ -91,8 +96,8 @@ pub struct DocumentRisk {
     pub flags: Vec<Flag>,
 }
 
-impl Searcher {
-    /// Runs a risk engine over the snapshot. Flags come per document in path order, within a
+impl RiskEngine {
+    /// Runs the engine over a search snapshot. Flags come per document in path order, within a
     /// document in rule then clause order. `embedder` must be the index's model (the engine
     /// embeds concept phrases and exemplars with it).
     ///
@@ -102,29 +107,25 @@ impl Searcher {
     /// embedder errors.
     pub fn flags(
         &self,
+        searcher: &Searcher,
         query: &RiskQuery,
-        engine: &RiskEngine,
         embedder: &dyn Embedder,
     ) -> Result<Vec<Flag>> {
-        self.index.check_model(&ModelIdentity::of(embedder))?;
+        searcher.index().check_model(&ModelIdentity::of(embedder))?;
         let rules: Vec<&str> = query.rules.iter().map(String::as_str).collect();
         let only = (!rules.is_empty()).then_some(rules.as_slice());
-        let feedback = if query.feedback { self.feedback(engine, only)? } else { Feedback::new() };
+        let feedback =
+            if query.feedback { self.feedback(searcher, only)? } else { Feedback::new() };
         let passing: Option<HashSet<ClauseId>> = if query.filter.is_empty() {
             None
         } else {
-            let q = self.filter_query(&query.filter)?;
-            let f = self.index.fields();
-            Some(self.docs(q.as_ref())?.iter().map(|d| f.clause_of(d).id).collect())
+            Some(searcher.clause_ids_passing(&query.filter)?)
         };
+        let scan = Scan { engine: self, searcher, only, feedback, passing, embedder };
         let as_of = query.as_of.clone().unwrap_or_else(today);
-        let documents = self.documents()?;
-        let per_doc: Vec<Result<Vec<Flag>>> = documents
-            .par_iter()
-            .map(|d| {
-                self.document_flags(d, only, &as_of, &feedback, passing.as_ref(), engine, embedder)
-            })
-            .collect();
+        let documents = searcher.documents()?;
+        let per_doc: Vec<Result<Vec<Flag>>> =
+            documents.par_iter().map(|d| scan.document_flags(d, &as_of)).collect();
         let mut out = Vec::new();
         for flags in per_doc {
             out.extend(flags?.into_iter().filter(|f| query.include_unflagged || f.flagged));
@@ -132,116 +133,42 @@ impl Searcher {
         Ok(out)
     }
 
-    #[allow(clippy::too_many_arguments)]
-    fn document_flags(
-        &self,
-        d: &DocumentRecord,
-        only: Option<&[&str]>,
-        as_of: &str,
-        feedback: &Feedback,
-        passing: Option<&HashSet<ClauseId>>,
-        engine: &RiskEngine,
-        embedder: &dyn Embedder,
-    ) -> Result<Vec<Flag>> {
-        let (addresses, records): (Vec<_>, Vec<_>) =
-            self.clause_addresses_of(d.id)?.into_iter().unzip();
-        if let Some(p) = passing
-            && !records.iter().any(|c| p.contains(&c.id))
-        {
-            return Ok(Vec::new());
-        }
-        let vectors: Vec<Option<Vec<f32>>> = addresses
-            .iter()
-            .map(|&a| self.vector_key(a).and_then(|k| self.vector_of(k)).ok())
-            .collect();
-        let input = DocInput {
-            doc_id: d.id.to_string(),
-            path: &d.path,
-            thresholds: None,
-            clauses: records
-                .iter()
-                .zip(&vectors)
-                .map(|(c, v)| ClauseInput {
-                    id: c.id.to_string(),
-                    number: c.number.as_deref(),
-                    heading: c.heading.as_deref(),
-                    text: &c.text,
-                    span: c.span.clone(),
-                    depth: c.depth,
-                    role: c.role,
-                    kinds: &c.kinds,
-                    near_kinds: &c.near_kinds,
-                    facts: &c.facts,
-                    text_hash: c.text_hash,
-                    vector: v.as_deref(),
-                })
-                .collect(),
-            facts: d.facts.as_ref(),
-        };
-        let mut flags = engine.evaluate(&input, only, as_of, Some(feedback), embedder)?;
-        if let Some(p) = passing {
-            flags.retain(|f| match &f.clause {
-                Some(c) => ClauseId::try_from(c.id.clone()).is_ok_and(|id| p.contains(&id)),
-                None => true,
-            });
-        }
-        Ok(flags)
-    }
-
     /// The index's review decisions for the engine's rules, with the embeddings of the
     /// reviewed texts that are still in the index.
-    fn feedback(&self, engine: &RiskEngine, only: Option<&[&str]>) -> Result<Feedback> {
-        let path = self.index.review_store_path();
+    fn feedback(&self, searcher: &Searcher, only: Option<&[&str]>) -> Result<Feedback> {
+        let path = searcher.index().review_store_path();
         if !path.exists() {
             return Ok(Feedback::new());
         }
-        let store = crate::review::ReviewStore::open_existing(&path)?;
-        let rules = engine
+        let store = ReviewStore::open_existing(&path)?;
+        let rules = self
             .pack()
             .rules
             .iter()
             .map(|r| r.id.as_str())
             .filter(|id| only.is_none_or(|o| o.contains(id)));
-        Feedback::from_store(&store, rules, |hash| self.clause_by_text_hash(hash))
-    }
-
-    /// The embedding and text of a clause with this text hash, if one is indexed.
-    fn clause_by_text_hash(&self, hash: &TextHash) -> Result<Option<(Vec<f32>, String)>> {
-        let f = self.index.fields();
-        let q = TermQuery::new(
-            Term::from_field_u64(f.text_hash, hash.short()),
-            IndexRecordOption::Basic,
-        );
-        let top = self
-            .text
-            .search(&q, &TopDocs::with_limit(8).order_by_score())
-            .map_err(|e| self.err(e))?;
-        for (_, addr) in top {
-            let doc: TantivyDocument = self.text.doc(addr).map_err(|e| self.err(e))?;
-            let clause = f.clause_of(&doc);
-            if clause.text_hash == *hash {
-                let v = self.vector_of(self.vector_key(addr)?)?;
-                return Ok(Some((v, crate::risk::excerpt(&clause.text, 160))));
-            }
-        }
-        Ok(None)
+        Feedback::from_store(&store, rules, |hash| {
+            Ok(searcher
+                .clause_by_text_hash(hash)?
+                .map(|(clause, vector)| (vector, excerpt(&clause.text, 160))))
+        })
     }
 
     /// Documents ranked by risk score (highest first), from the flags of `query`.
     ///
     /// # Errors
     ///
-    /// As [`Searcher::flags`].
+    /// As [`RiskEngine::flags`].
     pub fn risk(
         &self,
+        searcher: &Searcher,
         query: &RiskQuery,
-        engine: &RiskEngine,
         embedder: &dyn Embedder,
     ) -> Result<Vec<DocumentRisk>> {
         let q = RiskQuery { include_unflagged: false, ..query.clone() };
-        let flags = self.flags(&q, engine, embedder)?;
-        let mut by_doc: std::collections::BTreeMap<String, DocumentRisk> = Default::default();
-        for d in self.documents()? {
+        let flags = self.flags(searcher, &q, embedder)?;
+        let mut by_doc: BTreeMap<String, DocumentRisk> = BTreeMap::new();
+        for d in searcher.documents()? {
             let id = d.id.to_string();
             by_doc.insert(
                 id.clone(),
@@ -259,13 +186,13 @@ impl Searcher {
                 d.flags.push(flag);
             }
         }
-        let settings = &engine.pack().settings;
+        let settings = &self.pack().settings;
         let mut out: Vec<DocumentRisk> = by_doc
             .into_values()
             .map(|mut d| {
                 let mut safe = 1.0f32;
                 for f in &d.flags {
-                    let w = engine.pack().rule(&f.rule_id).map_or(0.5, |r| settings.weight(r));
+                    let w = self.pack().rule(&f.rule_id).map_or(0.5, |r| settings.weight(r));
                     safe *= 1.0 - (w * f.score).clamp(0.0, 1.0);
                 }
                 d.score = 1.0 - safe;
@@ -285,36 +212,89 @@ impl Searcher {
     /// The unreviewed candidates whose decision would teach the most, one per clause text, at
     /// most `limit`: uncertainty (score nearest the flag threshold) weighed by information
     /// density (how similar the clause is to the rule's other candidates), see
-    /// [`review_order_by`](crate::risk::review_order_by).
+    /// [`review_order_by`].
     ///
     /// # Errors
     ///
-    /// As [`Searcher::flags`].
+    /// As [`RiskEngine::flags`].
     pub fn review_queue(
         &self,
+        searcher: &Searcher,
         query: &RiskQuery,
-        engine: &RiskEngine,
         embedder: &dyn Embedder,
         limit: usize,
     ) -> Result<Vec<Flag>> {
         let q = RiskQuery { include_unflagged: true, feedback: true, ..query.clone() };
-        let flags = self.flags(&q, engine, embedder)?;
+        let flags = self.flags(searcher, &q, embedder)?;
         let vectors: HashMap<String, Vec<f32>> = flags
             .iter()
             .filter_map(|f| f.clause.as_ref())
             .filter_map(|c| {
                 let id = ClauseId::try_from(c.id.clone()).ok()?;
-                Some((c.id.clone(), self.clause_vector(id).ok()?))
+                Some((c.id.clone(), searcher.clause_vector(id).ok()?))
             })
             .collect();
         let vector_of =
             |f: &Flag| f.clause.as_ref().and_then(|c| vectors.get(&c.id)).map(Vec::as_slice);
-        let threshold = engine.pack().settings.flag_threshold;
-        Ok(crate::risk::review_order_by(flags, threshold, limit, vector_of))
+        let threshold = self.pack().settings.flag_threshold;
+        Ok(review_order_by(flags, threshold, limit, vector_of))
+    }
+}
+
+/// One run of an engine over a snapshot: what every document's evaluation shares.
+struct Scan<'a> {
+    engine: &'a RiskEngine,
+    searcher: &'a Searcher,
+    only: Option<&'a [&'a str]>,
+    feedback: Feedback,
+    passing: Option<HashSet<ClauseId>>,
+    embedder: &'a dyn Embedder,
+}
+
+impl Scan<'_> {
+    fn document_flags(&self, d: &DocumentRecord, as_of: &str) -> Result<Vec<Flag>> {
+        let clauses = self.searcher.clauses_with_vectors(d.id)?;
+        if let Some(p) = &self.passing
+            && !clauses.iter().any(|(c, _)| p.contains(&c.id))
+        {
+            return Ok(Vec::new());
+        }
+        let input = DocInput {
+            doc_id: d.id.to_string(),
+            path: &d.path,
+            thresholds: None,
+            clauses: clauses
+                .iter()
+                .map(|(c, v)| ClauseInput {
+                    id: c.id.to_string(),
+                    number: c.number.as_deref(),
+                    heading: c.heading.as_deref(),
+                    text: &c.text,
+                    span: c.span.clone(),
+                    depth: c.depth,
+                    role: c.role,
+                    kinds: &c.kinds,
+                    near_kinds: &c.near_kinds,
+                    facts: &c.facts,
+                    text_hash: c.text_hash,
+                    vector: v.as_deref(),
+                })
+                .collect(),
+            facts: d.facts.as_ref(),
+        };
+        let mut flags =
+            self.engine.evaluate(&input, self.only, as_of, Some(&self.feedback), self.embedder)?;
+        if let Some(p) = &self.passing {
+            flags.retain(|f| match &f.clause {
+                Some(c) => ClauseId::try_from(c.id.clone()).is_ok_and(|id| p.contains(&id)),
+                None => true,
+            });
+        }
+        Ok(flags)
     }
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC).
 fn today() -> String {
-    crate::review::Timestamp::now().to_string().chars().take(10).collect()
+    Timestamp::now().to_string().chars().take(10).collect()
 }
