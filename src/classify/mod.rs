@@ -197,6 +197,52 @@ impl Classifier {
     }
 }
 
+/// A clause typed: the kinds assigned to it, the kinds it nearly has, and its facts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct TypedClause {
+    /// Kinds at or above their thresholds, best first ([`Classifier::assigned`]).
+    pub kinds: Vec<KindScore>,
+    /// Kinds at half their threshold or more without reaching it ([`Classifier::near_misses`]).
+    pub near_kinds: Vec<KindScore>,
+    /// The facts in the clause text ([`facts::extract_facts`]).
+    pub facts: Vec<facts::Fact>,
+}
+
+/// A document analysed: its clauses typed, its kinds and its facts.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[non_exhaustive]
+pub struct Analysis {
+    /// Per clause, in the order given.
+    pub clauses: Vec<TypedClause>,
+    /// The document's kinds: its clauses' scores combined ([`Classifier::document_kinds`]).
+    pub kinds: Vec<KindScore>,
+    /// The contract-level facts of the whole text ([`facts::ContractFacts::from_text`]).
+    pub facts: facts::ContractFacts,
+}
+
+impl Classifier {
+    /// Types the clauses of a document and reads its facts: the one analysis that ingestion,
+    /// the evaluations and `clausal clauses` share. `clauses` are the document's, as
+    /// [`segment`](crate::segment::segment) gives them (or any spans into `doc.text` with
+    /// their parents before them).
+    pub fn analyze(&self, doc: &Document, clauses: &[Clause]) -> Analysis {
+        let scores: Vec<Vec<KindScore>> =
+            clause_views(doc, clauses).iter().map(|v| self.scores(v)).collect();
+        let kinds = self.document_kinds(&scores);
+        let clauses = clauses
+            .iter()
+            .zip(&scores)
+            .map(|(clause, scores)| TypedClause {
+                kinds: self.assigned(scores),
+                near_kinds: self.near_misses(scores),
+                facts: facts::extract_facts(doc.text.get(clause.span.clone()).unwrap_or("")),
+            })
+            .collect();
+        Analysis { clauses, kinds, facts: facts::ContractFacts::from_text(&doc.text) }
+    }
+}
+
 /// The kinds a clause's headings name: its own heading's; for a clause without a heading, the
 /// heading run into the start of its text ("14.7 Force Majeure Neither party ..."); when those
 /// name none, the nearest enclosing heading's ("9.1 Protection by Provider" under

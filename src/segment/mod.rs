@@ -63,6 +63,23 @@ pub struct Clause {
     pub pages: Option<(u32, u32)>,
 }
 
+impl Clause {
+    /// The one clause of a text that is a clause already (a clause library entry, a benchmark
+    /// passage): the whole of `span`, unnumbered, without a heading, at the top level.
+    pub(crate) fn whole(span: std::ops::Range<usize>) -> Clause {
+        Clause {
+            ordinal: 0,
+            number: None,
+            heading: None,
+            role: ClauseRole::Section,
+            parent: None,
+            depth: 0,
+            span,
+            pages: None,
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug)]
 struct Line {
     start: usize,
