@@ -8,7 +8,7 @@
 
 use std::path::{Path, PathBuf};
 
-use clausal::classify::clause_views;
+use clausal::clause_views;
 use clausal::{Classifier, DocId, Document};
 use criterion::{Criterion, Throughput, criterion_group, criterion_main};
 

@@ -400,8 +400,7 @@ mod tamper {
         assert!(message.contains("numbered 0"), "{message}");
     }
 
-    /// The same through the `sqlite3` program and `clausal review verify`, where sqlite3 is
-    /// installed.
+    /// The same through the `sqlite3` program, where it is installed.
     #[test]
     fn with_the_sqlite3_tool() {
         if Command::new("sqlite3").arg("-version").output().is_err() {
@@ -415,10 +414,11 @@ mod tamper {
         ] {
             let dir = tempfile::tempdir().unwrap();
             let entries = six_decisions(&store_in(dir.path()));
-            let out = clausal_review(&["verify", "--index"], dir.path());
-            assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-            let stdout = String::from_utf8(out.stdout).unwrap();
-            assert!(stdout.contains(&entries[5].hash.to_string()), "{stdout}");
+            let verify = || {
+                ReviewStore::open_existing(dir.path().join("review.sqlite"))
+                    .and_then(|s| s.verify())
+            };
+            assert_eq!(verify().unwrap().head_hash, entries[5].hash);
 
             let status = Command::new("sqlite3")
                 .arg(dir.path().join("review.sqlite"))
@@ -426,10 +426,8 @@ mod tamper {
                 .status()
                 .unwrap();
             assert!(status.success());
-            let out = clausal_review(&["verify", "--index"], dir.path());
-            assert_eq!(out.status.code(), Some(2));
-            let stderr = String::from_utf8_lossy(&out.stderr);
-            assert!(stderr.contains("integrity violation at entry 2"), "{script}: {stderr}");
+            let message = verify().unwrap_err().to_string();
+            assert!(message.contains("integrity violation at entry 2"), "{script}: {message}");
         }
     }
 }
@@ -565,121 +563,4 @@ impl SplitMix64 {
         z = (z ^ (z >> 27)).wrapping_mul(0x94d0_49bb_1331_11eb);
         z ^ (z >> 31)
     }
-}
-
-fn clausal_review(args: &[&str], index: &Path) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_clausal"))
-        .arg("review")
-        .args(args)
-        .arg(index)
-        .output()
-        .unwrap()
-}
-
-#[test]
-fn cli_record_verify_export_stats() {
-    let dir = tempfile::tempdir().unwrap();
-    let index = dir.path().join("idx");
-    let run = |args: &[&str]| {
-        Command::new(env!("CARGO_BIN_EXE_clausal"))
-            .arg("review")
-            .args(args)
-            .args([std::ffi::OsStr::new("--index"), index.as_os_str()])
-            .output()
-            .unwrap()
-    };
-    // Reading commands do not create a store.
-    let out = run(&["verify"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no review store"));
-    assert!(!index.exists());
-
-    let hash = TextHash::of("Liability is unlimited.").to_string();
-    let record = |verdict: &str, extra: &[&str]| {
-        let mut args = vec!["record", "--rule", "cap", "--rule-version", "1", "--verdict", verdict];
-        args.extend(["--reviewer", "ann", "--text-hash", &hash]);
-        args.extend(extra);
-        run(&args)
-    };
-    let out = record("dismiss", &["--comment", "capped in 9.2"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).starts_with("recorded entry 1, hash "));
-    let out = record("confirm", &["--json"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let second: Entry = serde_json::from_slice(&out.stdout).unwrap();
-    assert_eq!((second.seq, second.decision.verdict), (2, Verdict::Confirm));
-    let out = run(&[
-        "record",
-        "--rule",
-        "fm",
-        "--rule-version",
-        "1",
-        "--verdict",
-        "needs-change",
-        "--reviewer",
-        "bo",
-        "--text",
-        "Force majeure:\n acts of God.",
-    ]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = record("maybe", &[]);
-    assert_eq!(out.status.code(), Some(2));
-    let out = run(&[
-        "record",
-        "--rule",
-        "r",
-        "--rule-version",
-        "1",
-        "--verdict",
-        "confirm",
-        "--reviewer",
-        "bo",
-        "--text-hash",
-        "abc",
-    ]);
-    assert_eq!(out.status.code(), Some(2));
-
-    let out = run(&["verify"]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let stdout = String::from_utf8(out.stdout).unwrap();
-    let store = ReviewStore::open_existing(index.join("review.sqlite")).unwrap();
-    let head = store.head().unwrap().unwrap();
-    assert_eq!(head.decision.text_hash, TextHash::of("Force majeure: acts of God."));
-    assert!(stdout.contains("3 entries") && stdout.contains(&head.hash.to_string()), "{stdout}");
-    let out = run(&["verify", "--head", &second.hash.to_string()]);
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let out = run(&["verify", "--head", &EntryHash([1; 32]).to_string()]);
-    assert_eq!(out.status.code(), Some(2));
-
-    let out = run(&["export"]);
-    assert!(out.status.success());
-    let lines: Vec<Entry> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(lines, store.history().map(Result::unwrap).collect::<Vec<_>>());
-    let file = dir.path().join("export.jsonl");
-    let out = run(&["export", "-o", file.to_str().unwrap()]);
-    assert!(out.status.success());
-    assert_eq!(std::fs::read_to_string(&file).unwrap().lines().count(), 3);
-
-    let out = run(&["stats", "--json"]);
-    assert!(out.status.success());
-    let stats: Vec<serde_json::Value> = String::from_utf8(out.stdout)
-        .unwrap()
-        .lines()
-        .map(|l| serde_json::from_str(l).unwrap())
-        .collect();
-    assert_eq!(stats.len(), 2);
-    assert_eq!(stats[0]["rule_id"], "cap");
-    assert_eq!(
-        (stats[0]["confirmed"].as_u64(), stats[0]["dismissed"].as_u64()),
-        (Some(1), Some(0))
-    );
-    assert_eq!(stats[0]["precision"], 1.0);
-    assert_eq!(stats[1]["precision"], serde_json::Value::Null);
-    let out = run(&["stats"]);
-    let text = String::from_utf8(out.stdout).unwrap();
-    assert!(text.contains("cap") && text.contains("1.000"), "{text}");
 }

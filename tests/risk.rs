@@ -31,7 +31,7 @@ fn contract(tag: &str, force_majeure: Option<&str>) -> String {
 
 fn ingest(index: &Index, paths: &[&Path]) {
     let mut w = index.writer().unwrap();
-    w.ingest(paths, embedder(), &IngestOptions::default(), &mut |_| {}).unwrap();
+    clausal::ingest(&mut w, paths, embedder(), &IngestOptions::default(), &mut |_| {}).unwrap();
 }
 
 fn flags(searcher: &Searcher, engine: &RiskEngine, rule: &str, all: bool) -> Vec<Flag> {

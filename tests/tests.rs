@@ -1,7 +1,6 @@
 //! The integration test binary: one module per area.
 
 mod classify;
-mod cli;
 mod embed;
 mod extract;
 mod fixtures;

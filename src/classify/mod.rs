@@ -1,6 +1,6 @@
 //! Typing clauses and reading their facts.
 //!
-//! - [`kinds`]: the clause taxonomy, [`ClauseKind`], each kind with a one-line definition.
+//! - The clause taxonomy, [`ClauseKind`], each kind with a one-line definition ([`KindInfo`]).
 //! - [`Classifier`]: assigns kinds to clauses, with a score each. Several kinds per clause are
 //!   normal ("Governing Law; Jurisdiction" is governing law and dispute resolution); a clause no
 //!   kind fits gets none (it is [`ClauseKind::Other`]), never the nearest kind by force.
@@ -9,7 +9,7 @@
 //!
 //! # How the classifier works
 //!
-//! A one-vs-rest logistic regression ([`model`]) over hashed lexical features of the clause
+//! A one-vs-rest logistic regression ([`Model`]) over hashed lexical features of the clause
 //! text, its heading and its parent's heading. The shipped model
 //! (`models/clause-kinds/model.bin`, compiled into the crate) was trained by `clausal train` on
 //! the clauses of the 407 CUAD contracts: a clause is labelled with a CUAD category when it
@@ -23,12 +23,11 @@
 //! for these kinds, is three orders of magnitude cheaper, and keeps typing independent of the
 //! embedding model an index was built with.
 
-pub mod cuad;
 pub mod facts;
 pub(crate) mod features;
-pub mod kinds;
+mod kinds;
 pub(crate) mod lexical;
-pub mod model;
+mod model;
 
 use std::sync::LazyLock;
 
@@ -107,13 +106,7 @@ impl Classifier {
         let f = features::features(view);
         let contents = lexical::is_contents_entry(view.text);
         let definition = view.definition || lexical::is_definition(view.text);
-        let named: Vec<ClauseKind> = if definition || contents {
-            Vec::new()
-        } else {
-            let mut named = named_kinds(view.heading, view.text, view.parent_heading);
-            named.extend(lexical::lexical_kinds(view.text));
-            named
-        };
+        let named = named_kinds(view);
         self.model
             .probabilities(&f)
             .into_iter()
@@ -243,11 +236,30 @@ impl Classifier {
     }
 }
 
+/// The kinds a clause names by itself, without a model: the kinds its heading names (or, for a
+/// clause without one, the heading run into the start of its text; failing both, its nearest
+/// enclosing heading), and the kinds its words establish (force majeure wording: an excuse for
+/// causes beyond control). Definitions (`"Force Majeure" means ...`) and table-of-contents
+/// entries name none.
+///
+/// [`Classifier::scores`] raises these kinds to [`HEADING_SCORE`]; training data for the kinds
+/// a corpus does not label is made from the same rules.
+pub fn named_kinds(view: &ClauseView<'_>) -> Vec<ClauseKind> {
+    let contents = lexical::is_contents_entry(view.text);
+    let definition = view.definition || lexical::is_definition(view.text);
+    if definition || contents {
+        return Vec::new();
+    }
+    let mut named = heading_kinds(view.heading, view.text, view.parent_heading);
+    named.extend(lexical::lexical_kinds(view.text));
+    named
+}
+
 /// The kinds a clause's headings name: its own heading's; for a clause without a heading, the
 /// heading run into the start of its text ("14.7 Force Majeure Neither party ..."); when those
 /// name none, the nearest enclosing heading's ("9.1 Protection by Provider" under
 /// "9. Indemnification" is an indemnification clause).
-pub(crate) fn named_kinds(
+fn heading_kinds(
     heading: Option<&str>,
     text: &str,
     parent_heading: Option<&str>,

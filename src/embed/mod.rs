@@ -53,11 +53,39 @@ pub trait Embedder: Send + Sync {
     fn embed(&self, texts: &[&str]) -> crate::error::Result<Vec<Vec<f32>>>;
 }
 
-/// The directory of the model that ships with clausal (`models/all-MiniLM-L6-v2` in the
-/// source tree).
+/// The environment variable naming the embedding model's directory: `CLAUSAL_MODEL`.
+pub const MODEL_ENV: &str = "CLAUSAL_MODEL";
+
+/// The directory of the model in the source tree clausal was built from
+/// (`models/all-MiniLM-L6-v2`).
 ///
-/// This is a compile-time path into the crate's source. A program deployed elsewhere copies that
-/// directory and passes its own path to [`BertEmbedderBuilder::new`].
+/// This is a compile-time path into the crate's source. The repository carries the weights
+/// there; the published crate does not (crates.io takes at most 10 MiB), so for a crate
+/// dependency this directory has the model's configuration but no `model.safetensors`. Use
+/// [`default_model_dir`], or pass a directory of your own to [`BertEmbedderBuilder::new`].
 pub fn bundled_model_dir() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/models/all-MiniLM-L6-v2"))
+}
+
+/// Where the embedding model is, in this order: the directory named by `$CLAUSAL_MODEL`
+/// ([`MODEL_ENV`]); a `models/all-MiniLM-L6-v2` folder beside the running executable (how a
+/// deployed program ships it); the source tree's [`bundled_model_dir`] when it holds the
+/// weights. When none holds a model this is still `bundled_model_dir()`, and loading it fails
+/// with [`ErrorKind::ModelLoad`](crate::error::ErrorKind::ModelLoad) naming the missing file.
+///
+/// A crate user gets the weights from the clausal repository (`models/all-MiniLM-L6-v2`) or
+/// from the model's publisher (sentence-transformers/all-MiniLM-L6-v2; the pinned revision and
+/// checksum are in that folder's `MODEL.md`), and sets `CLAUSAL_MODEL` or copies the folder
+/// beside the executable.
+pub fn default_model_dir() -> PathBuf {
+    if let Some(dir) = std::env::var_os(MODEL_ENV) {
+        return PathBuf::from(dir);
+    }
+    let beside_exe = std::env::current_exe()
+        .ok()
+        .and_then(|exe| exe.parent().map(|d| d.join("models").join("all-MiniLM-L6-v2")));
+    match beside_exe {
+        Some(dir) if dir.join("model.safetensors").is_file() => dir,
+        _ => bundled_model_dir(),
+    }
 }

@@ -21,7 +21,6 @@
 //! normalised text ([`TextHash`]) share one row: boilerplate that an archive repeats verbatim is
 //! embedded once, and re-ingesting a changed file re-uses the vectors of its unchanged clauses.
 
-mod ingest;
 mod manifest;
 pub(crate) mod records;
 mod vectors;
@@ -39,12 +38,9 @@ use crate::error::{Error, ErrorKind, Result};
 use crate::extract::DocId;
 pub use crate::review::TextHash;
 
-pub use ingest::{
-    FailedFile, IngestEvent, IngestOptions, IngestReport, IngestTimings, PreparedClause,
-};
 pub use manifest::{FORMAT_VERSION, Manifest};
 pub(crate) use records::Fields;
-pub use writer::{CommitInfo, IndexWriter};
+pub use writer::{CommitInfo, IndexWriter, PreparedClause};
 
 pub(crate) use vectors::{VectorFile, VectorKey, collect_keys};
 

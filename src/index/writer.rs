@@ -10,11 +10,15 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
-use super::records::{AnalyzedDocument, FileKey, RECORD_DOCUMENT, str_of, u64_of};
+use super::records::{AnalyzedClause, AnalyzedDocument, FileKey, RECORD_DOCUMENT, str_of, u64_of};
 use super::vectors::{self, VectorKey, sync_dir, write_file};
-use super::{CommitPayload, FORMAT_VERSION, Index, TextHash, VectorFileEntry};
+use super::{ClauseId, CommitPayload, FORMAT_VERSION, Index, TextHash, VectorFileEntry};
+use crate::classify::KindScore;
+use crate::classify::facts::ContractFacts;
 use crate::embed::Embedder;
 use crate::error::{Error, ErrorKind, Result};
+use crate::extract::{DocId, Document};
+use crate::segment::Clause;
 
 /// Memory the text index may buffer before it flushes a segment.
 const TEXT_MEMORY_BUDGET: usize = 96 << 20;
@@ -303,6 +307,64 @@ impl IndexWriter {
     pub(crate) fn pending_vectors(&self) -> usize {
         self.pending.len() / self.index.manifest().model.dim.max(1)
     }
+
+    /// Adds clauses whose kinds and vectors the caller computed (embeddings computed on another
+    /// machine, synthetic corpora for benchmarks). Each becomes a one-clause text document under
+    /// its key, replacing what the index held there. No facts are read.
+    ///
+    /// The vectors must come from the index's model; only their dimension can be checked.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] for a vector of the wrong dimension; index errors.
+    pub fn add_prepared(&mut self, clauses: Vec<PreparedClause>) -> Result<()> {
+        let dim = self.index().manifest().model.dim;
+        for c in clauses {
+            if c.vector.len() != dim {
+                return Err(Error::invalid_argument(format!(
+                    "a vector of {} dimensions for an index of {dim}",
+                    c.vector.len()
+                )));
+            }
+            let id = DocId::of_bytes(c.key.as_bytes());
+            let mut doc = Document::from_plain_text(id, String::new());
+            doc.source = c.key.clone();
+            doc.blocks = Vec::new();
+            let clause = Clause::whole(0..c.text.len());
+            let a = AnalyzedDocument {
+                doc,
+                date: None,
+                parties: Vec::new(),
+                kinds: c.kinds.clone(),
+                facts: ContractFacts::default(),
+                clauses: vec![AnalyzedClause {
+                    id: ClauseId::new(id, 0),
+                    clause,
+                    text_hash: TextHash::of(&c.text),
+                    text: c.text,
+                    kinds: c.kinds,
+                    near_kinds: Vec::new(),
+                    facts: Vec::new(),
+                }],
+            };
+            self.add_with_vector(&FileKey { path: c.key, hash: id.0 }, &a, &c.vector)?;
+        }
+        Ok(())
+    }
+}
+
+/// A clause whose kinds and vector were computed elsewhere, for
+/// [`IndexWriter::add_prepared`].
+#[derive(Clone, Debug)]
+pub struct PreparedClause {
+    /// Source and path of the one-clause document it becomes.
+    pub key: String,
+    /// The clause text.
+    pub text: String,
+    /// Its kinds.
+    pub kinds: Vec<KindScore>,
+    /// Its embedding, made by the index's model.
+    pub vector: Vec<f32>,
 }
 
 /// Removes what an interrupted commit left: temporary files, and vector files no commit names.

@@ -1,6 +1,6 @@
 //! Risk flags: declarative rules over typed clauses, their facts and their meaning.
 //!
-//! - [`RulePack`] ([`pack`]): rules and concepts from TOML; [`RulePack::builtin`] ships with the
+//! - [`RulePack`]: rules and concepts from TOML; [`RulePack::builtin`] ships with the
 //!   crate, teams [`extend`](RulePack::extend_from_file) it with their own files.
 //! - [`RiskEngine`]: a pack compiled for an embedding model. [`RiskEngine::evaluate`] runs
 //!   every enabled rule over one document ([`DocInput`]) and returns its [`Flag`]s, each
@@ -30,7 +30,7 @@
 
 mod concepts;
 mod feedback;
-pub mod pack;
+mod pack;
 mod scan;
 
 use std::collections::HashMap;
@@ -724,8 +724,9 @@ fn consider(best: &mut Option<ExemplarMatch>, text: &str, similarity: f32, sourc
     }
 }
 
-/// The first `chars` characters of a text, whitespace collapsed.
-pub(crate) fn excerpt(text: &str, chars: usize) -> String {
+/// The first `chars` characters of a text, whitespace collapsed, with `…` when cut: how a flag
+/// quotes a clause or an exemplar.
+pub fn excerpt(text: &str, chars: usize) -> String {
     let joined = text.split_whitespace().collect::<Vec<_>>().join(" ");
     match joined.char_indices().nth(chars) {
         Some((i, _)) => format!("{}…", &joined[..i]),

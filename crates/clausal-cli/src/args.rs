@@ -1,0 +1,406 @@
+//! Command-line arguments.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand};
+pub use clausal_eval::cli::{EvalCommand, ModelArgs};
+
+/// clausal: understand a contract archive, offline.
+#[derive(Parser, Debug)]
+#[command(name = "clausal", version, about, propagate_version = true)]
+pub struct Cli {
+    /// More log output on stderr (-v info, -vv debug, -vvv trace). CLAUSAL_LOG overrides it.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum Command {
+    /// Embed lines of text; write one JSON object per line: {"text": ..., "embedding": [...]}.
+    Embed(EmbedArgs),
+    /// Show what clausal does on a bundled sample.
+    Demo(DemoArgs),
+    /// Extract the documents in files (PDF, DOCX, EML, mbox, MSG, text) and print them.
+    Extract(ExtractArgs),
+    /// Cut the documents in files into clauses: number, heading, role, nesting, span, pages.
+    Clauses(ClausesArgs),
+    /// List the clause kinds: id, name, definition, CUAD category and LEDGAR labels.
+    Kinds(KindsArgs),
+    /// Train a clause classifier from labelled clauses and write it to a file.
+    Train(TrainArgs),
+    /// Ingest files and folders into an index (created if missing); unchanged files are skipped.
+    Ingest(IngestArgs),
+    /// Risk flags of an index: each with its rule, evidence, missing concepts, nearest exemplar
+    /// and score; reviewers' decisions applied.
+    Flags(FlagsArgs),
+    /// Documents ranked by risk score (their flags weighted by the pack's risk appetite).
+    Risk(FlagsArgs),
+    /// The rules and concepts of the built-in pack plus any --rules files.
+    Rules(RulesArgs),
+    /// Search the clauses of an index: BM25, vector or hybrid, with filters.
+    Search(SearchArgs),
+    /// The clauses most similar to a clause (by id) or to a text.
+    Similar(SimilarArgs),
+    /// Summarise an index: documents, clauses, kinds, size.
+    Stats(StatsArgs),
+    /// Remove files from an index.
+    Remove(RemoveArgs),
+    /// Check an index: manifest, commit, vector files and their checksums.
+    Verify(VerifyArgs),
+    /// Measure quality on labelled data; exits 1 when a figure is below its threshold.
+    #[command(subcommand)]
+    Eval(EvalCommand),
+    /// The legal-review store of an index: record decisions, verify the chain, export, stats.
+    #[command(subcommand)]
+    Review(ReviewCommand),
+}
+
+#[derive(Args, Debug)]
+pub struct RulePackArgs {
+    /// A rule pack (TOML) to add to the built-in one; its rules and concepts replace those with
+    /// the same id. Repeatable.
+    #[arg(long = "rules", value_name = "FILE")]
+    pub files: Vec<PathBuf>,
+    /// Only the built-in pack's settings and the --rules files (no built-in rules).
+    #[arg(long)]
+    pub no_builtin: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RulesArgs {
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FlagsArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Only this rule (repeatable).
+    #[arg(long = "rule", value_name = "R")]
+    pub rules: Vec<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// The date deadlines count from [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Also show candidates below the threshold and dismissed flags.
+    #[arg(long)]
+    pub all: bool,
+    /// Ignore reviewers' decisions.
+    #[arg(long)]
+    pub no_feedback: bool,
+    /// At most this many lines.
+    #[arg(long, value_name = "N")]
+    pub limit: Option<usize>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print JSON lines instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewNextArgs {
+    #[command(flatten)]
+    pub flags: FlagsArgs,
+}
+
+#[derive(Subcommand, Debug)]
+pub enum ReviewCommand {
+    /// The unreviewed flags whose decision would teach the most: those the rules are least sure
+    /// of (score nearest the threshold), one per clause text.
+    Next(ReviewNextArgs),
+    /// Record a reviewer's decision on a rule's flag for a clause text; prints its entry.
+    Record(ReviewRecordArgs),
+    /// Recompute the hash chain; print the entry count and the head hash to keep elsewhere.
+    /// Exits 2, naming the first bad entry, when the chain is broken.
+    Verify(ReviewVerifyArgs),
+    /// Write every entry, oldest first, as JSON lines.
+    Export(ReviewExportArgs),
+    /// Per rule: current confirmed, dismissed and needs-change decisions, and precision as
+    /// reviewers judged it (confirmed / (confirmed + dismissed)).
+    Stats(ReviewStatsArgs),
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("clause").required(true))]
+pub struct ReviewRecordArgs {
+    /// The index directory; the store is DIR/review.sqlite (both are created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// The risk rule whose flag was reviewed.
+    #[arg(long, value_name = "R")]
+    pub rule: String,
+    /// The version of the rule that raised the flag.
+    #[arg(long, value_name = "V")]
+    pub rule_version: String,
+    /// The clause's text hash (64 hex digits).
+    #[arg(long, value_name = "H", group = "clause")]
+    pub text_hash: Option<String>,
+    /// The clause's text, hashed after normalising whitespace (instead of --text-hash).
+    #[arg(long, value_name = "TEXT", group = "clause")]
+    pub text: Option<String>,
+    /// confirm, dismiss or needs-change.
+    #[arg(long, value_parser = ["confirm", "dismiss", "needs-change"])]
+    pub verdict: String,
+    /// Who decided.
+    #[arg(long, value_name = "NAME")]
+    pub reviewer: String,
+    /// Why.
+    #[arg(long, value_name = "C")]
+    pub comment: Option<String>,
+    /// The clause where the flag was seen, for the record.
+    #[arg(long, value_name = "ID")]
+    pub clause_id: Option<String>,
+    /// The document where the flag was seen, for the record.
+    #[arg(long, value_name = "ID")]
+    pub doc_id: Option<String>,
+    /// Print the entry as one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewVerifyArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// A head hash printed by an earlier verify: also check that the chain still contains it.
+    #[arg(long, value_name = "HASH")]
+    pub head: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewExportArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Write to this file instead of standard output.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: Option<PathBuf>,
+}
+
+#[derive(Args, Debug)]
+pub struct ReviewStatsArgs {
+    /// The index directory holding review.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// One JSON object per rule per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug, Clone)]
+pub struct IndexArg {
+    /// The index directory.
+    #[arg(long, value_name = "DIR", env = "CLAUSAL_INDEX", default_value = "clausal-index")]
+    pub index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct IngestArgs {
+    /// Files and folders (searched recursively; archives are opened).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Also remove from the index the files under the given folders that no longer exist.
+    #[arg(long)]
+    pub prune: bool,
+    /// Commit after this many changed files.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub commit_every: usize,
+    /// Print JSON lines (one per commit, one per failed file, then the report) instead of a
+    /// progress bar and a summary.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct FilterArgs {
+    /// Only clauses of this kind (repeatable: any of them). See `clausal kinds`.
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only clauses of this document id (repeatable).
+    #[arg(long = "doc", value_name = "ID")]
+    pub docs: Vec<String>,
+    /// Only documents of this format: pdf, docx, email, text, markdown (repeatable).
+    #[arg(long = "format", value_name = "FORMAT")]
+    pub formats: Vec<String>,
+    /// Only documents dated on or after this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only documents dated on or before this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only documents naming this party.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
+}
+
+#[derive(Args, Debug)]
+pub struct SearchArgs {
+    /// The query (tantivy syntax for BM25: phrases in quotes, AND/OR/-, heading:word).
+    pub query: String,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// bm25, vector or hybrid.
+    #[arg(long, default_value = "hybrid")]
+    pub mode: String,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// Read the query as plain words (no operators).
+    #[arg(long)]
+    pub plain: bool,
+    /// One JSON object per hit per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("target").required(true))]
+pub struct SimilarArgs {
+    /// A clause id (from search results).
+    #[arg(long, group = "target", value_name = "ID")]
+    pub clause: Option<String>,
+    /// A text.
+    #[arg(long, group = "target", value_name = "TEXT")]
+    pub text: Option<String>,
+    #[command(flatten)]
+    pub index: IndexArg,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    /// Hits to show.
+    #[arg(long, short = 'n', default_value_t = 10)]
+    pub limit: usize,
+    /// One JSON object per hit per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct StatsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct RemoveArgs {
+    /// Files to remove, as they were ingested (relative paths are resolved).
+    #[arg(required = true, value_name = "PATH")]
+    pub paths: Vec<PathBuf>,
+    #[command(flatten)]
+    pub index: IndexArg,
+}
+
+#[derive(Args, Debug)]
+pub struct VerifyArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Print one JSON object.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct KindsArgs {
+    /// One JSON object per kind per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("source").required(true).multiple(true))]
+pub struct TrainArgs {
+    /// A folder laid out like CUAD (clauses.jsonl and txt/): its contracts are segmented and
+    /// each clause labelled from the spans it overlaps and from its heading.
+    #[arg(long, value_name = "DIR", group = "source")]
+    pub cuad: Option<PathBuf>,
+    /// JSON lines of labelled clauses: {"text": ..., "heading": ..., "kinds": ["force_majeure"]}.
+    #[arg(long, value_name = "FILE", group = "source")]
+    pub jsonl: Vec<PathBuf>,
+    /// Where to write the model.
+    #[arg(long, short, value_name = "FILE")]
+    pub output: PathBuf,
+    /// Passes over the training data.
+    #[arg(long, default_value_t = 12)]
+    pub epochs: usize,
+    /// Probability above which a kind is assigned.
+    #[arg(long, default_value_t = 0.5)]
+    pub threshold: f32,
+    /// Kinds with fewer labelled clauses than this are left out of the model.
+    #[arg(long, default_value_t = 5)]
+    pub min_positives: usize,
+}
+
+#[derive(Args, Debug)]
+pub struct EmbedArgs {
+    /// A file with one text per line; `-` or nothing reads standard input.
+    pub file: Option<PathBuf>,
+    /// Lines embedded per call (output is written after each).
+    #[arg(long, default_value_t = 1024, value_parser = clap::value_parser!(u32).range(1..))]
+    pub chunk: u32,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExtractArgs {
+    /// Files to extract.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per document per line (and one per failed file, with "error").
+    #[arg(long)]
+    pub json: bool,
+    /// Keep PDF page furniture (running headers, footers, page numbers) in place in the text,
+    /// as pdftotext does.
+    #[arg(long)]
+    pub all_text: bool,
+    /// For DOCX with tracked changes, the original text instead of the changes accepted.
+    #[arg(long)]
+    pub original: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ClausesArgs {
+    /// Files to segment.
+    #[arg(required = true)]
+    pub files: Vec<PathBuf>,
+    /// One JSON object per clause per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DemoArgs {
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Build the demo index here and keep it (for `clausal search --index DIR ...`) [default: a
+    /// temporary directory, removed afterwards]. Must be empty or a demo index.
+    #[arg(long, value_name = "DIR")]
+    pub index: Option<PathBuf>,
+    /// The archive to ingest [default: the sample archive in the source tree].
+    #[arg(long, value_name = "DIR")]
+    pub archive: Option<PathBuf>,
+}

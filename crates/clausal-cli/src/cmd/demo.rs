@@ -1,0 +1,178 @@
+//! `clausal demo`: ingest the sample archive into an index and run a few searches on it.
+//!
+//! The sample archive (`samples/archive/`, written by `cargo run --example sample_archive`)
+//! holds a PDF services agreement, a DOCX supply agreement, a Markdown NDA and an email with a
+//! DOCX amendment attached; some force majeure clauses cover epidemics, some do not.
+
+use std::path::PathBuf;
+use std::time::Instant;
+
+use clausal::risk::{RiskEngine, RiskQuery, RulePack};
+use clausal::{
+    ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, SearchMode,
+    SearchRequest, Similar,
+};
+
+use super::index::describe_hit;
+use crate::args::DemoArgs;
+
+/// The sample archive in the source tree clausal was built from.
+fn sample_archive() -> PathBuf {
+    PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/archive"))
+}
+
+struct Cleanup(Option<PathBuf>);
+
+impl Drop for Cleanup {
+    fn drop(&mut self) {
+        if let Some(dir) = &self.0 {
+            let _ = std::fs::remove_dir_all(dir);
+        }
+    }
+}
+
+pub fn run(args: DemoArgs) -> anyhow::Result<()> {
+    let t0 = Instant::now();
+    let embedder = args.model.load()?;
+    let info = embedder.model_info();
+    println!(
+        "model {} ({} dimensions, weights sha256 {}) loaded in {:.2?}",
+        info.id,
+        info.dim,
+        &info.weights_sha256[..12],
+        t0.elapsed()
+    );
+    let archive = args.archive.clone().unwrap_or_else(sample_archive);
+    let (dir, _cleanup) = match &args.index {
+        Some(dir) => (dir.clone(), Cleanup(None)),
+        None => {
+            let dir = std::env::temp_dir().join(format!("clausal-demo-{}", std::process::id()));
+            let _ = std::fs::remove_dir_all(&dir);
+            (dir.clone(), Cleanup(Some(dir)))
+        }
+    };
+    let index = Index::open_or_create(&dir, ModelIdentity::of(&embedder))?;
+    let mut writer = index.writer()?;
+    let report = clausal::ingest(
+        &mut writer,
+        &[&archive],
+        &embedder,
+        &IngestOptions::default(),
+        &mut |e| {
+            if let IngestEvent::File { path, documents, clauses, error, unchanged, .. } = e {
+                let name = path.file_name().map(|n| n.to_string_lossy()).unwrap_or_default();
+                match error {
+                    Some(e) => println!("  {name}: failed: {e}"),
+                    None if *unchanged => println!("  {name}: unchanged"),
+                    None => println!("  {name}: {documents} documents, {clauses} clauses"),
+                }
+            }
+        },
+    )?;
+    drop(writer);
+    println!(
+        "ingested {} files from {} in {:.2?}: {} documents, {} clauses ({} embedded, {} shared)",
+        report.files,
+        archive.display(),
+        report.timings.total,
+        report.documents,
+        report.clauses,
+        report.embedded,
+        report.cached
+    );
+    let searcher = index.reader()?.searcher();
+    let stats = searcher.stats()?;
+    let kinds: Vec<String> = stats.kinds.iter().take(8).map(|(k, n)| format!("{k} {n}")).collect();
+    println!("index {}: clauses by kind: {}\n", dir.display(), kinds.join(", "));
+
+    let fm = Filter::new().kind(ClauseKind::ForceMajeure);
+    let searches = [
+        (
+            "Hybrid search (BM25 + vectors, fused by reciprocal rank):",
+            SearchRequest::new("force majeure pandemic").limit(3),
+        ),
+        (
+            "Vector search (by meaning) among force majeure clauses only:",
+            SearchRequest::new("Are we excused if an epidemic stops performance?")
+                .mode(SearchMode::Vector)
+                .limit(4)
+                .filter(fm.clone()),
+        ),
+        (
+            "BM25 with a kind filter: force majeure clauses whose words do not mention \
+             pandemics, epidemics, disease or quarantine:",
+            SearchRequest::new("* -pandemic -epidemic -disease -quarantine")
+                .mode(SearchMode::Bm25)
+                .filter(fm.clone()),
+        ),
+        (
+            "A question in plain words:",
+            SearchRequest::new("When must we give notice so the contract does not renew?")
+                .syntax(QuerySyntax::Plain)
+                .limit(2),
+        ),
+    ];
+    let mut first_fm = None;
+    for (title, request) in searches {
+        let mode = format!("{:?}", request.mode).to_lowercase();
+        let kinds: String =
+            request.filter.kinds.iter().map(|k| format!(" --kind {}", k.id())).collect();
+        println!("{title}\n  clausal search {:?} --mode {mode}{kinds}", request.query);
+        let hits = searcher.search(&request, &embedder)?;
+        for (i, h) in hits.iter().enumerate() {
+            println!("{}", describe_hit(i + 1, h));
+            if first_fm.is_none()
+                && h.clause.kinds.iter().any(|k| k.kind == ClauseKind::ForceMajeure)
+            {
+                first_fm = Some(h.clause.id);
+            }
+        }
+        println!();
+    }
+    if let Some(id) = first_fm {
+        println!("Clauses most similar to clause {id}:\n  clausal similar --clause {id}");
+        for (i, h) in
+            searcher.similar(&Similar::Clause(id), &Filter::new(), 3, &embedder)?.iter().enumerate()
+        {
+            println!("{}", describe_hit(i + 1, h));
+        }
+        println!();
+    }
+    let engine = RiskEngine::new(RulePack::builtin(), &embedder)?;
+    let fm = engine.flags(&searcher, &RiskQuery::new().rule("fm-no-pandemic"), &embedder)?;
+    println!(
+        "Risk flags: force majeure clauses that do not cover epidemics or pandemics:\n  \
+         clausal flags --rule fm-no-pandemic"
+    );
+    for f in &fm {
+        let clause = f.clause.as_ref().map_or(String::new(), |c| {
+            format!("{} {}", c.number.as_deref().unwrap_or("-"), c.heading.as_deref().unwrap_or(""))
+        });
+        let nearest = f
+            .missing
+            .iter()
+            .filter_map(|m| m.nearest.as_ref())
+            .map(|e| format!("; nearest phrase \"{}\"", e.text))
+            .next()
+            .unwrap_or_default();
+        println!("  {:.2} {} clause {clause}{nearest}", f.score, f.path);
+    }
+    println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk");
+    for d in engine.risk(&searcher, &RiskQuery::new(), &embedder)? {
+        let rules: Vec<&str> = d.flags.iter().map(|f| f.rule_id.as_str()).collect();
+        println!("  {:.3} {}: {}", d.score, d.path, rules.join(", "));
+    }
+    println!();
+    if args.index.is_some() {
+        println!(
+            "The index is kept in {}: try `clausal search --index {} \"governing law\"`.",
+            dir.display(),
+            dir.display()
+        );
+    }
+    println!(
+        "Reviewers confirm or dismiss flags with `clausal review record`; decisions go to the \
+         index's tamper-evident review store and change later flags (`clausal review next`)."
+    );
+    Ok(())
+}

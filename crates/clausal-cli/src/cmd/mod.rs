@@ -1,0 +1,11 @@
+//! One module per subcommand.
+
+pub mod clauses;
+pub mod demo;
+pub mod embed;
+pub mod extract;
+pub mod index;
+pub mod kinds;
+pub mod review;
+pub mod risk;
+pub mod train;

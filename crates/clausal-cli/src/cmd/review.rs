@@ -1,0 +1,110 @@
+//! `clausal review`: record decisions, and verify, export and summarise the review store.
+
+use std::fs::File;
+use std::io::{self, BufWriter, Write};
+use std::path::{Path, PathBuf};
+
+use anyhow::Context;
+use clausal::{Decision, ReviewStore, TextHash};
+use serde_json::json;
+
+use crate::args::{ReviewExportArgs, ReviewRecordArgs, ReviewStatsArgs, ReviewVerifyArgs};
+
+/// The store of an index directory.
+fn store_path(index: &Path) -> PathBuf {
+    index.join(clausal::REVIEW_STORE_FILE)
+}
+
+pub fn record(args: ReviewRecordArgs) -> anyhow::Result<()> {
+    std::fs::create_dir_all(&args.index)
+        .with_context(|| format!("cannot create {}", args.index.display()))?;
+    let store = ReviewStore::open(store_path(&args.index))?;
+    let text_hash = match (&args.text_hash, &args.text) {
+        (Some(hash), _) => hash.parse()?,
+        (None, Some(text)) => TextHash::of(text),
+        (None, None) => unreachable!("clap requires --text-hash or --text"),
+    };
+    let mut decision = Decision::new(
+        args.rule,
+        args.rule_version,
+        text_hash,
+        args.verdict.parse()?,
+        args.reviewer,
+    );
+    decision.comment = args.comment;
+    decision.clause_id = args.clause_id;
+    decision.doc_id = args.doc_id;
+    let entry = store.record(&decision)?;
+    let mut out = io::stdout().lock();
+    if args.json {
+        serde_json::to_writer(&mut out, &entry)?;
+        out.write_all(b"\n")?;
+    } else {
+        writeln!(out, "recorded entry {}, hash {}", entry.seq, entry.hash)?;
+    }
+    out.flush()?;
+    Ok(())
+}
+
+pub fn verify(args: ReviewVerifyArgs) -> anyhow::Result<()> {
+    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    let verification = match &args.head {
+        Some(head) => store.verify_contains(&head.parse()?)?,
+        None => store.verify()?,
+    };
+    let mut out = io::stdout().lock();
+    writeln!(out, "ok: {} entries, head {}", verification.entries, verification.head_hash)?;
+    out.flush()?;
+    Ok(())
+}
+
+pub fn export(args: ReviewExportArgs) -> anyhow::Result<()> {
+    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    match &args.output {
+        Some(path) => {
+            let file =
+                File::create(path).with_context(|| format!("cannot create {}", path.display()))?;
+            store.export(file)?;
+        }
+        None => {
+            store.export(io::stdout().lock())?;
+        }
+    }
+    Ok(())
+}
+
+pub fn stats(args: ReviewStatsArgs) -> anyhow::Result<()> {
+    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    let mut out = BufWriter::new(io::stdout().lock());
+    let stats = store.stats()?;
+    if !args.json {
+        writeln!(
+            out,
+            "{:<32} {:>9} {:>9} {:>12} {:>9} {:>9}",
+            "rule", "confirmed", "dismissed", "needs-change", "precision", "entries"
+        )?;
+    }
+    for s in &stats {
+        if args.json {
+            let value = json!({
+                "rule_id": s.rule_id,
+                "confirmed": s.confirmed,
+                "dismissed": s.dismissed,
+                "needs_change": s.needs_change,
+                "precision": s.precision(),
+                "entries": s.entries,
+            });
+            serde_json::to_writer(&mut out, &value)?;
+            out.write_all(b"\n")?;
+        } else {
+            let precision = s.precision().map_or("-".to_owned(), |p| format!("{p:.3}"));
+            writeln!(
+                out,
+                "{:<32} {:>9} {:>9} {:>12} {:>9} {:>9}",
+                s.rule_id, s.confirmed, s.dismissed, s.needs_change, precision, s.entries
+            )?;
+        }
+    }
+    out.flush()?;
+    Ok(())
+}

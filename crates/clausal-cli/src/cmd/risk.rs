@@ -1,0 +1,221 @@
+//! `clausal flags | risk | rules | review next`.
+
+use std::io::Write;
+
+use anyhow::Context;
+use clausal::Searcher;
+use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RiskQuery, RulePack};
+
+use super::index::{filter_of, open};
+use crate::args::{FlagsArgs, ReviewNextArgs, RulePackArgs, RulesArgs};
+
+/// The built-in pack (unless `--no-builtin`) extended with the `--rules` files.
+fn pack_of(args: &RulePackArgs) -> anyhow::Result<RulePack> {
+    let mut pack = RulePack::builtin();
+    if args.no_builtin {
+        pack.rules.clear();
+        pack.concepts.clear();
+    }
+    for file in &args.files {
+        pack.extend_from_file(file)?;
+    }
+    Ok(pack)
+}
+
+fn query_of(args: &FlagsArgs, pack: &RulePack) -> anyhow::Result<RiskQuery> {
+    for r in &args.rules {
+        anyhow::ensure!(pack.rule(r).is_some(), "unknown rule {r:?} (see `clausal rules`)");
+    }
+    let mut q = RiskQuery::new().filter(filter_of(&args.filter)?).include_unflagged(args.all);
+    q.rules = args.rules.clone();
+    q.as_of = args.as_of.clone();
+    q.feedback = !args.no_feedback;
+    Ok(q)
+}
+
+struct Session {
+    searcher: Searcher,
+    engine: RiskEngine,
+    embedder: clausal::BertEmbedder,
+    query: RiskQuery,
+}
+
+fn session(args: &FlagsArgs) -> anyhow::Result<Session> {
+    let index = open(&args.index)?;
+    let embedder = args.model.load()?;
+    let pack = pack_of(&args.pack)?;
+    let query = query_of(args, &pack)?;
+    let engine = RiskEngine::new(pack, &embedder).context("compiling the rule pack")?;
+    Ok(Session { searcher: index.reader()?.searcher(), engine, embedder, query })
+}
+
+pub fn flags(args: FlagsArgs) -> anyhow::Result<()> {
+    let s = session(&args)?;
+    let mut flags = s.engine.flags(&s.searcher, &s.query, &s.embedder)?;
+    if let Some(n) = args.limit {
+        flags.truncate(n);
+    }
+    print_flags(&flags, args.json)
+}
+
+pub fn review_next(args: ReviewNextArgs) -> anyhow::Result<()> {
+    let args = args.flags;
+    let s = session(&args)?;
+    let flags =
+        s.engine.review_queue(&s.searcher, &s.query, &s.embedder, args.limit.unwrap_or(10))?;
+    print_flags(&flags, args.json)
+}
+
+pub fn risk(args: FlagsArgs) -> anyhow::Result<()> {
+    let s = session(&args)?;
+    let mut docs = s.engine.risk(&s.searcher, &s.query, &s.embedder)?;
+    if let Some(n) = args.limit {
+        docs.truncate(n);
+    }
+    let mut out = std::io::stdout().lock();
+    for d in &docs {
+        if args.json {
+            writeln!(out, "{}", serde_json::to_string(d)?)?;
+            continue;
+        }
+        let counts: Vec<String> =
+            d.by_severity.iter().rev().map(|(s, n)| format!("{n} {s}")).collect();
+        writeln!(
+            out,
+            "{:.3}  {}  {}  [{}]",
+            d.score,
+            d.doc_id,
+            d.path,
+            if counts.is_empty() { "no flags".to_owned() } else { counts.join(", ") }
+        )?;
+        for f in d.flags.iter().take(5) {
+            writeln!(out, "         {:.2} {} ({})", f.score, f.rule_id, f.severity)?;
+        }
+    }
+    Ok(())
+}
+
+pub fn rules(args: RulesArgs) -> anyhow::Result<()> {
+    let pack = pack_of(&args.pack)?;
+    if args.json {
+        println!("{}", serde_json::to_string(&pack)?);
+        return Ok(());
+    }
+    println!("rule pack from {}", pack.origins.join(", "));
+    for r in &pack.rules {
+        let what = match r.scope {
+            clausal::risk::Scope::Clause => {
+                let kinds: Vec<&str> = r.kinds.iter().map(|k| k.id()).collect();
+                format!(
+                    "clauses: {}",
+                    if kinds.is_empty() { "all".into() } else { kinds.join(", ") }
+                )
+            }
+            clausal::risk::Scope::Document => "document".to_owned(),
+        };
+        println!(
+            "{:<30} v{:<3} {:<8} {}{}  [{what}]",
+            r.id,
+            r.version,
+            r.severity,
+            r.title,
+            if r.enabled { "" } else { " (disabled)" }
+        );
+    }
+    println!("concepts: {}", pack.concepts.keys().cloned().collect::<Vec<_>>().join(", "));
+    Ok(())
+}
+
+fn print_flags(flags: &[Flag], json: bool) -> anyhow::Result<()> {
+    let mut out = std::io::stdout().lock();
+    for f in flags {
+        if json {
+            writeln!(out, "{}", serde_json::to_string(f)?)?;
+            continue;
+        }
+        let mark = if f.flagged { "FLAG" } else { "cand" };
+        writeln!(
+            out,
+            "{mark} {:.2} [{}] {} v{}: {}",
+            f.score, f.severity, f.rule_id, f.rule_version, f.title
+        )?;
+        match &f.clause {
+            Some(c) => writeln!(
+                out,
+                "     {} clause {} {} {} (bytes {}..{}) text {}",
+                f.path,
+                c.id,
+                c.number.as_deref().unwrap_or("-"),
+                c.heading.as_deref().unwrap_or(""),
+                c.span.start,
+                c.span.end,
+                c.text_hash
+            )?,
+            None => writeln!(out, "     {} (document {})", f.path, f.doc_id)?,
+        }
+        if let Some(c) = &f.clause {
+            writeln!(out, "     \"{}\"", c.excerpt)?;
+        }
+        for k in &f.kinds {
+            writeln!(out, "     kind {} {:.2}", k.kind.id(), k.score)?;
+        }
+        for p in &f.present {
+            for e in &p.evidence {
+                writeln!(
+                    out,
+                    "     found {}: \"{}\" at {}..{}{}",
+                    p.concept,
+                    e.text,
+                    e.span.start,
+                    e.span.end,
+                    how(&e.how)
+                )?;
+            }
+        }
+        for m in &f.missing {
+            match &m.nearest {
+                Some(e) => writeln!(
+                    out,
+                    "     missing {}: nearest phrase \"{}\"{}",
+                    m.concept,
+                    e.text,
+                    how(&e.how)
+                )?,
+                None => writeln!(out, "     missing {}", m.concept)?,
+            }
+        }
+        for line in &f.facts {
+            writeln!(out, "     fact: {line}")?;
+        }
+        if let Some(e) = &f.nearest_exemplar {
+            writeln!(
+                out,
+                "     nearest exemplar ({}, {:.2}): \"{}\"",
+                e.source, e.similarity, e.text
+            )?;
+        }
+        match &f.review {
+            Some(ReviewNote::Decided { verdict, reviewer, time, seq }) => {
+                writeln!(out, "     reviewed: {verdict} by {reviewer} at {time} (entry {seq})")?;
+            }
+            Some(ReviewNote::Demoted { similarity, text_hash, reviewer }) => writeln!(
+                out,
+                "     demoted: {similarity:.3} similar to a clause {reviewer} dismissed ({text_hash})"
+            )?,
+            Some(ReviewNote::Adjusted { from, confirmed, dismissed }) => writeln!(
+                out,
+                "     feedback: {from:.2} -> {:.2} from {confirmed} confirmed and {dismissed} dismissed similar clauses",
+                f.score
+            )?,
+            None => {}
+        }
+    }
+    Ok(())
+}
+
+fn how(m: &Match) -> String {
+    match m {
+        Match::Term => String::new(),
+        Match::Semantic { exemplar, similarity } => format!(" (~ \"{exemplar}\" {similarity:.2})"),
+    }
+}

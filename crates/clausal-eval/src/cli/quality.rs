@@ -1,0 +1,374 @@
+//! `clausal eval ...`: print quality figures; exit 1 when one is below its threshold.
+
+use std::process::ExitCode;
+
+use super::args::{
+    CuadArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs,
+    SegmentationArgs, ThroughputArgs,
+};
+use super::{print_json, verdict};
+
+pub fn parity(args: ParityArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let report = crate::parity(&embedder, &args.reference)?;
+    let pass = report.min_cosine >= args.min_cosine;
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["threshold"] = args.min_cosine.into();
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        println!("parity of {} on {}", report.model, args.reference.display());
+        println!("  sentences        {}", report.sentences);
+        println!("  min cosine       {:.7} (threshold {})", report.min_cosine, args.min_cosine);
+        println!("  mean cosine      {:.7}", report.mean_cosine);
+        println!("  worst sentence   {:.80}", report.worst_text);
+        println!("  throughput       {:.1} sentences/s", report.sentences_per_second);
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn throughput(args: ThroughputArgs) -> anyhow::Result<ExitCode> {
+    use anyhow::Context;
+    let embedder = args.model.load()?;
+    let text = std::fs::read_to_string(&args.texts)
+        .with_context(|| format!("cannot read {}", args.texts.display()))?;
+    let texts: Vec<&str> = text.lines().filter(|l| !l.trim().is_empty()).collect();
+    let report = crate::throughput(&embedder, &texts, args.runs as usize)?;
+    if args.json {
+        let mut value = serde_json::to_value(&report)?;
+        value["threads"] = embedder.threads().into();
+        println!("{value}");
+    } else {
+        println!(
+            "clausal model={} engine={} threads={} texts={} tokens={}",
+            report.model,
+            report.engine,
+            embedder.threads(),
+            report.texts,
+            report.tokens
+        );
+        let cpu = report.cpu_median_s.map_or("cpu unknown".to_owned(), |c| {
+            format!("cpu median {c:.2}s -> {:.1} sentences per CPU-second", report.texts as f64 / c)
+        });
+        println!(
+            "wall median {:.2}s -> {:.1} sentences/s (min {:.2}s max {:.2}s); {cpu}",
+            report.wall_median_s,
+            report.texts as f64 / report.wall_median_s,
+            report.wall_min_s,
+            report.wall_max_s,
+        );
+        if let Some(bytes) = report.peak_rss_bytes {
+            println!("peak RSS {:.0} MiB", bytes as f64 / f64::from(1 << 20));
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Prints a report as one JSON object with its verdict added as `pass`.
+pub fn extraction(args: ExtractionArgs) -> anyhow::Result<ExitCode> {
+    let report = crate::extraction(&args.data, args.sample)?;
+    let pass = report.mean_f1 >= args.min_f1 && report.mean_seq_ratio >= args.min_seq_ratio;
+    if args.json {
+        print_json(&report, pass)?;
+    } else {
+        println!("extraction fidelity on {}", args.data.display());
+        println!(
+            "  documents        {} ({} failed), {} pages",
+            report.documents, report.failed, report.pages
+        );
+        println!("  mean F1          {:.4} (threshold {})", report.mean_f1, args.min_f1);
+        println!(
+            "  mean seq ratio   {:.4} (threshold {})",
+            report.mean_seq_ratio, args.min_seq_ratio
+        );
+        println!(
+            "  speed            {:.1} pages per CPU-second ({:.1} s wall)",
+            report.pages_per_cpu_second, report.extract_wall_seconds
+        );
+        println!("  worst:");
+        for (name, f1, ratio) in &report.worst {
+            println!("    {f1:.4} {ratio:.4}  {name}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn robustness(args: RobustnessArgs) -> anyhow::Result<ExitCode> {
+    let report = crate::robustness(&args.data)?;
+    let rss_ok = report.peak_rss_bytes.is_none_or(|b| b <= args.max_rss_mib << 20);
+    let pass = report.panics.is_empty() && rss_ok;
+    if args.json {
+        print_json(&report, pass)?;
+    } else {
+        println!(
+            "robustness on {}: {} files, {} documents",
+            args.data.display(),
+            report.files,
+            report.documents
+        );
+        for (outcome, n) in &report.outcomes {
+            println!("  {n:6}  {outcome}");
+        }
+        if let Some((file, seconds)) = &report.slowest {
+            println!("  slowest file     {seconds:.2} s  {file}");
+        }
+        if let Some(bytes) = report.peak_rss_bytes {
+            println!(
+                "  peak RSS         {:.0} MiB (limit {} MiB)",
+                bytes as f64 / 1048576.0,
+                args.max_rss_mib
+            );
+        }
+        for file in &report.panics {
+            println!("  PANIC            {file}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn facts(args: FactsArgs) -> anyhow::Result<ExitCode> {
+    let report = crate::facts(&args.data)?;
+    let threshold =
+        |name: &str| crate::MIN_FACTS.iter().find(|(n, _)| *n == name).map_or(0.0, |(_, t)| *t);
+    let pass = report.accuracy.iter().all(|(name, _, _, acc)| *acc >= threshold(name));
+    if args.json {
+        print_json(&report, pass)?;
+    } else {
+        println!("contract facts on {} ({} contracts)", args.data.display(), report.contracts);
+        println!("  normalisation: {}", report.normalisation);
+        for (name, ok, n, acc) in &report.accuracy {
+            println!("  {name:36} {acc:.3} ({ok}/{n}; threshold {})", threshold(name));
+        }
+        println!("  some errors (fact | contract | expected | predicted):");
+        for (name, stem, expected, predicted) in &report.errors {
+            println!("    {name} | {stem:.50} | {expected:.40} | {predicted:.40}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn segmentation(args: SegmentationArgs) -> anyhow::Result<ExitCode> {
+    let r = crate::segmentation(&args.data)?;
+    let pass = r.within_one_clause >= 0.85 && r.median_words <= 120;
+    if args.json {
+        print_json(&r, pass)?;
+    } else {
+        println!(
+            "segmentation on {} ({} contracts, {} clauses)",
+            args.data.display(),
+            r.contracts,
+            r.clauses
+        );
+        println!(
+            "  labelled spans   {} located, {} not in the text verbatim (skipped)",
+            r.spans_located, r.spans_missing
+        );
+        println!("  within 1 clause  {:.2}% (threshold 85%)", 100.0 * r.within_one_clause);
+        println!(
+            "  clause words     median {} (threshold 120), p90 {}, max {}",
+            r.median_words, r.p90_words, r.max_words
+        );
+        println!("  numbered         {:.1}% of clauses", 100.0 * r.numbered_share);
+        println!("  speed            {:.0} clauses per CPU-second", r.clauses_per_cpu_second);
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn email(args: EmailArgs) -> anyhow::Result<ExitCode> {
+    let r = crate::email(&args.data)?;
+    let share = |a: usize, n: usize| a as f64 / n.max(1) as f64;
+    let pass =
+        r.messages > 0 && r.agreement.iter().all(|(_, a, n)| share(*a, *n) >= args.min_agreement);
+    if args.json {
+        print_json(&r, pass)?;
+    } else {
+        println!(
+            "email vs mail-parser expected outputs: {} messages in {}",
+            r.messages,
+            args.data.display()
+        );
+        for (field, a, n) in &r.agreement {
+            println!("  {field:12} {a:4}/{n:<4} {:.1}%", 100.0 * share(*a, *n));
+        }
+        println!("  body word overlap (mean) {:.3}", r.mean_body_overlap);
+        let shown = if args.all_differences { r.differences.len() } else { 10 };
+        for (file, field, ours, theirs) in r.differences.iter().take(shown) {
+            println!("  DIFF {file} [{field}]\n     ours: {ours}\n     want: {theirs}");
+        }
+        println!(
+            "  {} (threshold {:.0}% per field)",
+            if pass { "PASS" } else { "FAIL" },
+            100.0 * args.min_agreement
+        );
+    }
+    Ok(verdict(pass))
+}
+
+pub fn docx(args: DocxArgs) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let r = crate::docx(&args.data, &args.soffice)?;
+    let wall = start.elapsed().as_secs_f64();
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["label_recall"] = r.label_recall().into();
+        value["label_precision"] = r.label_precision().into();
+        value["wall_seconds"] = wall.into();
+        value["pass"] = pass.into();
+        println!("{value}");
+    } else {
+        let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
+        println!("docx numbering vs LibreOffice's text export on {}", dirs.join(", "));
+        println!(
+            "  files            {} ({} scored; {} without LibreOffice text, {} failed)",
+            r.files,
+            r.scored,
+            r.no_reference.len(),
+            r.failed.len()
+        );
+        println!(
+            "  label recall     {}/{} = {:.3} of LibreOffice's labels shown in order \
+             (threshold {})",
+            r.matched_labels,
+            r.reference_labels,
+            r.label_recall(),
+            crate::MIN_LABEL_RECALL
+        );
+        println!(
+            "  label precision  {}/{} = {:.3} of ours shown by LibreOffice (threshold {})",
+            r.matched_labels,
+            r.our_labels,
+            r.label_precision(),
+            crate::MIN_LABEL_PRECISION
+        );
+        println!("  rendered labels  {} (DOCX numbering)", r.rendered_labels);
+        println!(
+            "  word F1          mean {:.4} (threshold {}), pooled {:.4}",
+            r.mean_word_f1,
+            crate::MIN_MEAN_WORD_F1,
+            r.pooled_word_f1
+        );
+        println!(
+            "  time             {wall:.1} s wall: LibreOffice {:.1} s, clausal {:.2} s",
+            r.libreoffice_seconds, r.extract_seconds
+        );
+        for file in &r.no_reference {
+            println!("  NO TEXT  {file}");
+        }
+        for (file, error) in &r.failed {
+            println!("  FAILED   {file}: {error}");
+        }
+        if args.all_differences {
+            println!("  per file (LibreOffice labels, ours, matched, word F1):");
+            for f in &r.per_file {
+                println!(
+                    "    {:4} {:4} {:4} {:.3}  {}",
+                    f.reference_labels, f.our_labels, f.matched_labels, f.word_f1, f.file
+                );
+            }
+        }
+        let shown = if args.all_differences { r.differences.len() } else { 10 };
+        println!("  label differences: {} stretches", r.differences.len());
+        for d in r.differences.iter().take(shown) {
+            println!(
+                "    {}\n      libreoffice {:?} ours {:?} :: {}",
+                d.file, d.libreoffice, d.ours, d.context
+            );
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+    }
+    Ok(verdict(pass))
+}
+
+pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
+    let options = clausal::TrainOptions::default();
+    let r = crate::cuad(&args.data, args.cv.map(|k| k as usize), &options, !args.no_facts)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    match r.folds {
+        Some(k) => println!(
+            "CUAD {} ({} contracts, {} clauses, {k}-fold cross-validation by contract)",
+            args.data.display(),
+            r.contracts,
+            r.clauses
+        ),
+        None => println!(
+            "CUAD {} ({} contracts, {} clauses, shipped classifier: trained on {} of them)",
+            args.data.display(),
+            r.contracts,
+            r.clauses,
+            r.contracts_seen_in_training
+        ),
+    }
+    let table = |title: &str, scores: &[crate::CategoryScore], unit: &str| {
+        println!("  {title}");
+        println!("    {:<36} {:>7} {:>6} {:>6} {:>6}", "category", unit, "P", "R", "F1");
+        for s in scores {
+            let mark = if s.positive_contracts >= crate::MIN_SUPPORT { ' ' } else { '*' };
+            println!(
+                "   {mark}{:<36} {:>7} {:>6.3} {:>6.3} {:>6.3}",
+                s.category, s.support, s.precision, s.recall, s.f1
+            );
+        }
+    };
+    table("document level (contract contains the category)", &r.document_level, "pos");
+    println!(
+        "  document macro-F1 {:.3} (threshold {}; * = fewer than {} positive contracts, not averaged)",
+        r.document_macro_f1,
+        crate::MIN_DOC_MACRO_F1,
+        crate::MIN_SUPPORT
+    );
+    table(
+        "clause level (clause overlapping a gold span carries its kind)",
+        &r.clause_level,
+        "spans",
+    );
+    println!(
+        "  clause macro-F1 {:.3} (threshold {})",
+        r.clause_macro_f1,
+        crate::MIN_CLAUSE_MACRO_F1
+    );
+    println!(
+        "  segmentation: {:.2}% of {} located spans within one clause ({} not located), median clause {} words",
+        100.0 * r.within_one_clause,
+        r.spans_located,
+        r.spans_unlocated,
+        r.median_clause_words
+    );
+    println!(
+        "  force majeure: recall {:.3} of {} provisions, precision {:.3} of {} typed clauses",
+        r.fm_recall, r.fm_provisions, r.fm_precision, r.fm_typed_clauses
+    );
+    let limit = if args.all_cases { usize::MAX } else { 10 };
+    for m in r.fm_misses.iter().take(limit) {
+        println!("    miss  {} | {} | {}", m.contract, m.label, m.text);
+    }
+    for m in r.fm_false_positives.iter().take(limit) {
+        println!("    false {} | {} | {:.2} | {}", m.contract, m.label, m.score, m.text);
+    }
+    if let Some(f) = &r.facts {
+        println!("  facts ({} contracts; {})", f.contracts, f.normalisation);
+        for (name, ok, n, acc) in &f.accuracy {
+            println!("    {name:<36} {ok:>4}/{n:<4} {acc:.3}");
+        }
+    }
+    println!(
+        "  speed: {:.0} clauses per CPU-second (segment + classify + facts)",
+        r.clauses_per_cpu_second
+    );
+    for f in &failures {
+        println!("  below threshold: {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
+}

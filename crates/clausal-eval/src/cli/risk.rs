@@ -1,0 +1,166 @@
+//! `clausal eval fm | rules | feedback`: the risk rules against CUAD's labels.
+
+use std::process::ExitCode;
+
+use super::args::{FeedbackEvalArgs, RiskEvalArgs};
+use super::{print_json, verdict};
+
+fn folds(k: usize) -> Option<usize> {
+    (k > 0).then_some(k)
+}
+
+fn print_cases(title: &str, cases: &[crate::RiskCase], all: bool) {
+    if cases.is_empty() {
+        return;
+    }
+    println!("  {title} ({}):", cases.len());
+    for c in cases.iter().take(if all { usize::MAX } else { 10 }) {
+        println!(
+            "    {} | {} | {} {}",
+            c.contract,
+            c.label,
+            c.text,
+            if c.note.is_empty() { String::new() } else { format!("[{}]", c.note) }
+        );
+    }
+}
+
+pub fn eval_fm(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let r = crate::fm(&args.data, folds(args.cv), &embedder)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    println!(
+        "force majeure rules on {} ({} contracts, clauses typed by {}; rules {:.1} s)",
+        args.data.display(),
+        r.contracts,
+        r.folds
+            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation")),
+        r.rule_seconds
+    );
+    println!(
+        "  fm-no-pandemic: recall {:.3} ({}/{} provisions without epidemic cover flagged; threshold {})",
+        r.recall,
+        r.non_covering_flagged,
+        r.non_covering,
+        crate::MIN_FM_RULE_RECALL
+    );
+    println!(
+        "  fm-no-pandemic: covering provisions flagged {:.3} ({}/{}; at most {})",
+        r.covering_flagged_share,
+        r.covering_flagged,
+        r.covering,
+        crate::MAX_FM_COVERING_FLAGGED
+    );
+    println!(
+        "  fm-no-pandemic: precision {:.3} ({}/{} flags on a provision without epidemic cover; threshold {})",
+        r.precision,
+        r.true_flags,
+        r.flags,
+        crate::MIN_FM_RULE_PRECISION
+    );
+    println!(
+        "  no-force-majeure: precision {:.3} ({}/{}), recall {:.3} ({}/{} contracts without one; threshold {})",
+        r.no_fm_precision,
+        r.no_fm_right,
+        r.no_fm_flagged,
+        r.no_fm_recall,
+        r.no_fm_right,
+        r.without_fm,
+        crate::MIN_NO_FM
+    );
+    print_cases("misses", &r.misses, args.all_cases);
+    print_cases("covering provisions flagged", &r.covering_cases, args.all_cases);
+    print_cases("false positives", &r.false_positives, args.all_cases);
+    print_cases("no-force-majeure errors", &r.no_fm_errors, args.all_cases);
+    print_cases("clauses covered by meaning alone", &r.semantic_matches, args.all_cases);
+    for f in &failures {
+        println!("  FAIL {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
+}
+
+pub fn eval_rules(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let r = crate::rules(&args.data, folds(args.cv), &embedder)?;
+    if args.json {
+        print_json(&r, true)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    println!(
+        "rules vs CUAD categories, document level ({} contracts, clauses typed by {})",
+        r.contracts,
+        r.folds
+            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation"))
+    );
+    println!(
+        "    {:<30} {:<30} {:>5} {:>6} {:>6} {:>6} {:>6}",
+        "rule", "category", "pos", "fired", "P", "R", "F1"
+    );
+    for s in &r.rules {
+        let cat = if s.on_presence { s.category.clone() } else { format!("no {}", s.category) };
+        println!(
+            "    {:<30} {:<30} {:>5} {:>6} {:>6.3} {:>6.3} {:>6.3}",
+            s.rule, cat, s.positives, s.fired, s.precision, s.recall, s.f1
+        );
+    }
+    println!("  flags per rule (all contracts):");
+    for (rule, n) in &r.flags_per_rule {
+        println!("    {rule:<30} {n}");
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+pub fn eval_feedback(args: FeedbackEvalArgs) -> anyhow::Result<ExitCode> {
+    let common = &args.common;
+    let embedder = common.model.load()?;
+    let r = crate::feedback(&common.data, &args.rule, folds(common.cv), &embedder)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if common.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    println!(
+        "feedback: a reviewer answering from CUAD's {:?} labels teaches {} ({} contracts, clauses typed by {})",
+        r.category,
+        r.rule,
+        r.contracts,
+        r.folds
+            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation"))
+    );
+    println!(
+        "    {:>9} {:>9} {:>9} {:>8} {:>7} {:>7}   {:>17} {:>7}",
+        "decisions", "confirmed", "positives", "flagged", "P", "R", "P (no feedback)", "R"
+    );
+    for p in &r.points {
+        println!(
+            "    {:>9} {:>9} {:>9} {:>8} {:>7.3} {:>7.3}   {:>17.3} {:>7.3}",
+            p.decisions,
+            p.confirmed,
+            p.positives,
+            p.flagged,
+            p.precision,
+            p.recall,
+            p.precision_without_feedback,
+            p.recall_without_feedback
+        );
+    }
+    for f in &failures {
+        println!("  FAIL {f}");
+    }
+    println!(
+        "  {}",
+        if pass {
+            "PASS (precision rose, above the same clauses without feedback; feedback lowered recall nowhere)"
+        } else {
+            "FAIL"
+        }
+    );
+    Ok(verdict(pass))
+}

@@ -1,0 +1,138 @@
+//! `clausal eval acord | ingest`: search quality and ingestion figures.
+
+use std::process::ExitCode;
+
+use crate::{AcordReport, ModeScores};
+
+use super::args::{AcordArgs, EvalIngestArgs};
+use super::{print_json, verdict};
+
+/// A fresh directory under the system's temporary folder, removed on drop.
+struct TempDir(std::path::PathBuf);
+
+impl TempDir {
+    fn new(name: &str) -> anyhow::Result<TempDir> {
+        let dir = std::env::temp_dir().join(format!("clausal-{name}-{}", std::process::id()));
+        if dir.exists() {
+            std::fs::remove_dir_all(&dir)?;
+        }
+        Ok(TempDir(dir))
+    }
+}
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+pub fn acord(args: AcordArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let work = TempDir::new("acord")?;
+    let r = crate::acord(&args.data, &work.0, &embedder)?;
+    let pass = r.passes();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    print_acord(&r, &args.data);
+    println!(
+        "  {} (hybrid nDCG@10 above both single modes over all queries, in both settings)",
+        if pass { "PASS" } else { "FAIL" }
+    );
+    Ok(verdict(pass))
+}
+
+fn print_acord(r: &AcordReport, dir: &std::path::Path) {
+    println!(
+        "ACORD clause retrieval: {} corpus clauses from {} (indexed in {:.1} s); fusion tuned on \
+         train: {:?}",
+        r.corpus,
+        dir.display(),
+        r.index_seconds,
+        r.fusion
+    );
+    for (setting, table) in [("whole corpus", &r.whole_corpus), ("judged only", &r.judged_only)] {
+        println!("  {setting}:");
+        println!(
+            "    {:8} {:>7}  {:>20}  {:>20}  {:>20}",
+            "split", "queries", "bm25 nDCG@5/@10 P@5", "vector", "hybrid"
+        );
+        for (split, m) in table {
+            println!("    {split:8} {:>7}  {}  {}  {}", m.queries, fmt(m, 0), fmt(m, 1), fmt(m, 2));
+        }
+    }
+}
+
+fn fmt(m: &ModeScores, which: usize) -> String {
+    let s = [m.bm25, m.vector, m.hybrid][which];
+    format!("{:.3} {:.3} {:.3}  ", s.ndcg5, s.ndcg10, s.p5)
+}
+
+pub fn ingest(args: EvalIngestArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let temp;
+    let work = match &args.index {
+        Some(dir) => dir.clone(),
+        None => {
+            temp = TempDir::new("ingest")?;
+            temp.0.clone()
+        }
+    };
+    let r = crate::ingest(&args.data, args.limit, &work, &embedder, &mut |_| {})?;
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["rerun_share"] = r.rerun_share().into();
+        value["pass"] = pass.into();
+        println!("{value}");
+        return Ok(verdict(pass));
+    }
+    let f = &r.first;
+    let secs = f.timings.total.as_secs_f64().max(1e-9);
+    println!("ingest of {} files from {} into a fresh index:", r.files, args.data.display());
+    println!(
+        "  {:.1} s wall: {} documents, {} pages ({:.2} pages/s), {} clauses ({:.1} clauses/s), \
+         {} failed",
+        secs,
+        f.documents,
+        f.pages,
+        f.pages as f64 / secs,
+        f.clauses,
+        f.clauses as f64 / secs,
+        f.failed.len()
+    );
+    println!(
+        "  embedding {:.1} s ({:.0}% of the wall time; {} texts embedded, {} from the cache); \
+         extract {:.1} CPU-s, analyze {:.1} CPU-s ({:.1} s wall), write+commit {:.1} s",
+        f.timings.embed.as_secs_f64(),
+        100.0 * f.timings.embed.as_secs_f64() / secs,
+        f.embedded,
+        f.cached,
+        f.timings.extract_cpu.as_secs_f64(),
+        f.timings.analyze_cpu.as_secs_f64(),
+        f.timings.analyze_wall.as_secs_f64(),
+        f.timings.write.as_secs_f64()
+    );
+    println!(
+        "  index {:.1} MiB on disk; peak RSS {}",
+        r.index_bytes as f64 / (1 << 20) as f64,
+        r.peak_rss_bytes.map_or("?".into(), |b| format!("{:.0} MiB", b as f64 / (1 << 20) as f64))
+    );
+    println!(
+        "  re-ingest unchanged: {:.2} s = {:.2}% of the first run ({} unchanged, {} indexed)",
+        r.rerun.timings.total.as_secs_f64(),
+        100.0 * r.rerun_share(),
+        r.rerun.unchanged,
+        r.rerun.indexed
+    );
+    for failed in &f.failed {
+        println!("  failed: {}: {}", failed.path.display(), failed.error);
+    }
+    println!(
+        "  {} (re-run < {:.0}% of the first)",
+        if pass { "PASS" } else { "FAIL" },
+        100.0 * crate::MAX_RERUN_SHARE
+    );
+    Ok(verdict(pass))
+}
