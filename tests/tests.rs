@@ -1,5 +1,6 @@
 //! The integration test binary: one module per area.
 
+mod architecture;
 mod classify;
 mod embed;
 mod extract;

@@ -32,11 +32,11 @@ use super::cuad::{fold_map, prf};
 use crate::corpus::{CuadContract, load, name_key, overlap};
 use crate::error::Error;
 use clausal::Embedder;
-use clausal::facts::{ContractFacts, Fact, extract_facts};
+use clausal::facts::{ContractFacts, Fact};
 use clausal::risk::{
     ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, review_order_by,
 };
-use clausal::{ClauseKind, KindScore, TrainOptions, clause_views};
+use clausal::{Clause, ClauseKind, KindScore, TrainOptions};
 use clausal::{Decision, ReviewStore, TextHash, Verdict};
 
 /// `eval fm`: least recall on provisions that do not cover epidemics.
@@ -84,39 +84,33 @@ impl Prepared {
     fn load(dir: &Path, folds: Option<usize>) -> crate::error::Result<Prepared> {
         use rayon::prelude::*;
         let contracts = load(dir)?;
-        // Per clause: (assigned kinds, nearly assigned kinds).
-        let (typed, _) = fold_map(&contracts, folds, &TrainOptions::default(), |classifier, c| {
-            let typed = clause_views(&c.doc, &c.clauses)
-                .iter()
-                .map(|v| {
-                    let scores = classifier.scores(v);
-                    (classifier.assigned(&scores), classifier.near_misses(&scores))
-                })
-                .collect::<Vec<_>>();
-            (typed, classifier.thresholds())
-        })?;
+        // Each contract analysed by the classifier of the fold that did not train on it.
+        let (analysed, _) =
+            fold_map(&contracts, folds, &TrainOptions::default(), |classifier, c| {
+                (classifier.analyze(&c.doc, &c.clauses), classifier.thresholds())
+            })?;
         let (mut kinds, mut near_kinds, mut thresholds) = (Vec::new(), Vec::new(), Vec::new());
-        for (per_clause, contract_thresholds) in typed {
-            let (k, n): (Vec<_>, Vec<_>) = per_clause.into_iter().unzip();
+        let (mut facts, mut doc_facts) = (Vec::new(), Vec::new());
+        for (analysis, contract_thresholds) in analysed {
+            let (mut k, mut n, mut f) = (Vec::new(), Vec::new(), Vec::new());
+            for typed in analysis.clauses {
+                k.push(typed.kinds);
+                n.push(typed.near_kinds);
+                f.push(typed.facts);
+            }
             kinds.push(k);
             near_kinds.push(n);
+            facts.push(f);
+            doc_facts.push(analysis.facts);
             thresholds.push(contract_thresholds);
         }
-        // Per clause: (facts, text hash).
-        let (facts, hashes): (Vec<Vec<_>>, Vec<Vec<_>>) = contracts
+        let hashes = contracts
             .par_iter()
             .map(|c| {
-                c.clauses
-                    .iter()
-                    .map(|cl| {
-                        let text = c.doc.text.get(cl.span.clone()).unwrap_or("");
-                        (extract_facts(text), TextHash::of(text))
-                    })
-                    .unzip()
+                let text = |cl: &Clause| c.doc.text.get(cl.span.clone()).unwrap_or("");
+                c.clauses.iter().map(|cl| TextHash::of(text(cl))).collect()
             })
-            .unzip();
-        let doc_facts =
-            contracts.par_iter().map(|c| ContractFacts::from_text(&c.doc.text)).collect();
+            .collect();
         Ok(Prepared { contracts, kinds, near_kinds, thresholds, facts, doc_facts, hashes })
     }
 

@@ -24,13 +24,13 @@ pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
         };
         for doc in &docs {
             let clauses = clausal::segment(doc);
-            let kinds = classifier.classify_clauses(doc, &clauses);
+            let analysis = classifier.analyze(doc, &clauses);
             if !args.json {
                 writeln!(out, "=== {} ({}, {} clauses)", doc.source, doc.kind, clauses.len())?;
             }
-            for (clause, kinds) in clauses.iter().zip(&kinds) {
+            for (clause, typed) in clauses.iter().zip(&analysis.clauses) {
                 let text = doc.text.get(clause.span.clone()).unwrap_or("");
-                let facts = clausal::facts::extract_facts(text);
+                let (kinds, facts) = (&typed.kinds, &typed.facts);
                 if args.json {
                     let mut value = serde_json::to_value(clause)?;
                     value["doc"] = json!(doc.id);
@@ -55,7 +55,7 @@ pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
                         if kinds.is_empty() { "-".to_owned() } else { kinds.join(",") },
                         first.replace('\n', " ")
                     )?;
-                    for fact in &facts {
+                    for fact in facts {
                         writeln!(out, "{:>16} {}", "fact", serde_json::to_string(fact)?)?;
                     }
                 }
