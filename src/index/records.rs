@@ -333,7 +333,7 @@ pub struct ClauseRecord {
     pub text_hash: TextHash,
 }
 
-/// A stored document, as [`Searcher::documents`](crate::search::Searcher::documents) returns it.
+/// A stored document, as a search snapshot lists them (`Searcher::documents`).
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct DocumentRecord {

@@ -66,7 +66,7 @@ pub use store::{History, REVIEW_FORMAT_VERSION, REVIEW_OLDEST_SUPPORTED_VERSION,
 pub use time::{Clock, Timestamp};
 
 /// The review store's file name inside an index directory: `<index>/review.sqlite`
-/// ([`Index::review_store_path`](crate::index::Index::review_store_path)).
+/// (`Index::review_store_path`).
 pub const STORE_FILE: &str = "review.sqlite";
 
 use crate::error::Error;
