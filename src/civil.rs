@@ -9,7 +9,7 @@
 //!
 //! Day counts are days since 1970-01-01, the unit the index stores dates in.
 
-use jiff::ToSpan;
+use jiff::Span;
 use jiff::civil::Date;
 
 /// 1970-01-01, day 0 of the day counts in this module.
@@ -29,12 +29,14 @@ pub(crate) fn days_since_epoch(date: Date) -> i64 {
 
 /// The date `days` days after 1970-01-01, or `None` outside jiff's years -9999 to 9999.
 pub(crate) fn from_days(days: i64) -> Option<Date> {
-    EPOCH.checked_add(days.days()).ok()
+    // `try_days`, not `days`: the latter panics outside its range, and day counts come from
+    // documents (an Outlook FILETIME, a renewal rolled forward).
+    EPOCH.checked_add(Span::new().try_days(days).ok()?).ok()
 }
 
 /// `date` plus `months` calendar months: the same day of the month, or that month's last day.
 pub(crate) fn add_months(date: Date, months: i64) -> Option<Date> {
-    date.checked_add(months.months()).ok()
+    date.checked_add(Span::new().try_months(months).ok()?).ok()
 }
 
 /// Reads the date part of an ISO 8601 / RFC 3339 string: `YYYY`, `YYYY-MM`, or
@@ -78,6 +80,8 @@ mod tests {
             assert_eq!(days_since_epoch(from_days(days).unwrap()), days);
         }
         assert!(from_days(i64::MAX).is_none());
+        assert!(from_days(i64::MIN).is_none());
+        assert!(from_days(3_000_000).is_none()); // after 9999-12-31
     }
 
     #[test]
@@ -87,6 +91,8 @@ mod tests {
         assert_eq!(add_months(jan31, 13), date(2025, 2, 28));
         assert_eq!(add_months(jan31, 3), date(2024, 4, 30));
         assert_eq!(add_months(date(2019, 3, 1).unwrap(), 36), date(2022, 3, 1));
+        assert!(add_months(jan31, i64::MAX).is_none());
+        assert!(add_months(jan31, 200_000).is_none());
     }
 
     #[test]
