@@ -27,7 +27,20 @@ macro_rules! clause_kinds {
             heading: $heading:expr $(,)?
         }
     ),* $(,)?) => {
-        /// The kind of a clause. See the [module documentation](self) and [`ClauseKind::ALL`].
+        /// The kind of a clause, from a fixed, documented taxonomy ([`ClauseKind::ALL`]).
+        ///
+        /// Every CUAD category that describes a clause (not the document name, the parties or the
+        /// agreement and effective dates) is a kind, plus the kinds a legal team asks about that
+        /// CUAD does not label (force majeure, indemnification, confidentiality, ...) and the
+        /// usual boilerplate. A clause can carry several kinds; a clause with none is
+        /// [`ClauseKind::Other`].
+        ///
+        /// Each kind has a stable snake-case id (used in the index, rule packs and the CLI), a
+        /// display name, a one-line definition, the CUAD category it was trained from (if any),
+        /// the LEDGAR provision labels that mean the same thing, and heading patterns: words
+        /// that, in a clause's heading, name the kind (`"Force Majeure"`). Heading patterns
+        /// label the kinds CUAD does not cover when a classifier is trained, and are evidence at
+        /// prediction time ([`KindInfo`]).
         #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         #[non_exhaustive]
         pub enum ClauseKind {

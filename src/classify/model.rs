@@ -128,7 +128,18 @@ impl DocumentScore {
     }
 }
 
-/// A trained classifier. See the [module documentation](self).
+/// A trained classifier: one-vs-rest logistic regression over hashed lexical features.
+///
+/// Training is averaged stochastic gradient descent with a decaying step, positive examples of
+/// rare kinds up-weighted (up to [`TrainOptions::max_positive_weight`]), and every clause that
+/// has a heading seen twice: once whole, once as bare text, so that the model also learns the
+/// words of a clause and not only its heading. The trained weights are pruned (weights below 0.1
+/// are dropped) and quantised to `i8` with one scale per kind; the model is held sparse.
+///
+/// File format (little-endian): the magic `CLAUSAL-KINDS\0\0\0`, a `u32` header length and a
+/// JSON header ([`ModelHeader`]), then a `u32` row count and per row a `u32` bucket, a `u8`
+/// entry count and per entry a `u8` kind column and an `i8` weight. Loading checks every
+/// length; a damaged file is an error, never a panic.
 #[derive(Clone, Debug)]
 pub struct Model {
     header: ModelHeader,
