@@ -32,6 +32,9 @@ pub struct CuadContract {
     pub gold: Vec<(ClauseKind, Range<usize>)>,
     /// Gold spans of clause categories that could not be located in the text.
     pub unlocated: usize,
+    /// Its contract type from `contracts.csv` ("License_Agreements", "Hosting", ...), when the
+    /// folder has one that names it.
+    pub contract_type: Option<String>,
 }
 
 #[derive(Deserialize)]
@@ -58,6 +61,7 @@ pub fn load(dir: &Path) -> crate::error::Result<Vec<CuadContract>> {
         let Some(kind) = ClauseKind::from_cuad_category(&span.category) else { continue };
         spans.entry(name_key(&span.filename)).or_default().push((kind, span.text));
     }
+    let types = contract_types(dir)?;
     let txt_dir = dir.join("txt");
     let mut files: Vec<_> = std::fs::read_dir(&txt_dir)
         .map_err(|e| Error::io(&txt_dir, e))?
@@ -82,9 +86,42 @@ pub fn load(dir: &Path) -> crate::error::Result<Vec<CuadContract>> {
                     None => unlocated += 1,
                 }
             }
-            Ok(CuadContract { name, doc, clauses, gold, unlocated })
+            let contract_type = types.get(&name_key(&name)).cloned();
+            Ok(CuadContract { name, doc, clauses, gold, unlocated, contract_type })
         })
         .collect()
+}
+
+/// The contract type of each contract named in `contracts.csv` (columns `stem` and
+/// `contract_type`), by [`name_key`]; empty when the folder has no such file.
+fn contract_types(dir: &Path) -> crate::error::Result<HashMap<String, String>> {
+    let path = dir.join("contracts.csv");
+    if !path.exists() {
+        return Ok(HashMap::new());
+    }
+    let mut reader = csv::Reader::from_path(&path)
+        .map_err(|e| Error::invalid_argument(format!("{}: {e}", path.display())))?;
+    let headers = reader
+        .headers()
+        .map_err(|e| Error::invalid_argument(format!("{}: {e}", path.display())))?
+        .clone();
+    let column = |name: &str| {
+        headers.iter().position(|h| h == name).ok_or_else(|| {
+            Error::invalid_argument(format!("{}: no column {name:?}", path.display()))
+        })
+    };
+    let (stem, kind) = (column("stem")?, column("contract_type")?);
+    let mut out = HashMap::new();
+    for record in reader.records() {
+        let record =
+            record.map_err(|e| Error::invalid_argument(format!("{}: {e}", path.display())))?;
+        if let (Some(s), Some(t)) = (record.get(stem), record.get(kind))
+            && !t.trim().is_empty()
+        {
+            out.insert(name_key(s), t.trim().to_owned());
+        }
+    }
+    Ok(out)
 }
 
 impl CuadContract {

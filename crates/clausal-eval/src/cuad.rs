@@ -15,8 +15,10 @@
 //!   the share of provisions overlapped by a clause typed force majeure; precision the share of
 //!   clauses typed force majeure that overlap a provision. Contracts without a row have none.
 //!
-//! With `folds = Some(k)`, contracts are dealt into `k` folds in name order; each fold is scored
-//! by a model trained on the other folds only. Without, the given classifier scores every
+//! With `folds = Some(Folds { k, by })`, contracts are dealt into `k` folds, each scored by a
+//! model trained on the other folds only: in name order ([`FoldBy::Name`]), or by contract type
+//! ([`FoldBy::ContractType`], CUAD's types in `contracts.csv`), so that each fold scores types its
+//! model, thresholds and calibration never saw. Without, the given classifier scores every
 //! contract and the report says how many of them it was trained on.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
@@ -32,6 +34,69 @@ use crate::corpus::{CuadContract, load, name_key as key, overlap};
 use crate::error::Error;
 use clausal::facts::extract_facts;
 use clausal::{Classifier, ClauseKind, KindScore, TrainOptions, clause_views, train};
+
+/// How contracts are dealt into cross-validation folds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, clap::ValueEnum)]
+#[serde(rename_all = "snake_case")]
+pub enum FoldBy {
+    /// Round robin in name order: a fold's contracts are of the same types as its training's.
+    Name,
+    /// Whole contract types to a fold (largest types first, each to the fold with the fewest
+    /// contracts so far): every contract is scored by a model that saw no contract of its type.
+    /// Contracts without a type are dealt by name.
+    #[value(name = "type")]
+    ContractType,
+}
+
+/// K-fold cross-validation: how many folds, and how contracts are dealt into them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+pub struct Folds {
+    /// Folds (at least 2).
+    pub k: usize,
+    /// How contracts are dealt.
+    pub by: FoldBy,
+}
+
+impl std::fmt::Display for Folds {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self.by {
+            FoldBy::Name => write!(f, "{}-fold cross-validation", self.k),
+            FoldBy::ContractType => {
+                write!(f, "{}-fold cross-validation grouped by contract type", self.k)
+            }
+        }
+    }
+}
+
+/// The fold of each contract (in `contracts` order), `k` folds.
+pub(crate) fn fold_assignment(contracts: &[CuadContract], folds: Folds) -> Vec<usize> {
+    let k = folds.k.clamp(2, contracts.len().max(2));
+    match folds.by {
+        FoldBy::Name => (0..contracts.len()).map(|i| i % k).collect(),
+        FoldBy::ContractType => {
+            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+            for (i, c) in contracts.iter().enumerate() {
+                let group = match &c.contract_type {
+                    Some(t) => format!("type {t}"),
+                    None => format!("untyped {}", i % k),
+                };
+                groups.entry(group).or_default().push(i);
+            }
+            let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+            groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+            let mut sizes = vec![0usize; k];
+            let mut out = vec![0; contracts.len()];
+            for (_, members) in groups {
+                let fold = (0..k).min_by_key(|&f| (sizes[f], f)).unwrap_or(0);
+                sizes[fold] += members.len();
+                for i in members {
+                    out[i] = fold;
+                }
+            }
+            out
+        }
+    }
+}
 
 /// Categories with fewer positive contracts than this are printed but not macro-averaged.
 pub const MIN_SUPPORT: usize = 20;
@@ -96,7 +161,7 @@ pub struct CuadReport {
     /// Contracts scored.
     pub contracts: usize,
     /// Folds (`None`: the given classifier on every contract).
-    pub folds: Option<usize>,
+    pub folds: Option<Folds>,
     /// Contracts the scoring model had been trained on (0 under cross-validation).
     pub contracts_seen_in_training: usize,
     /// Clauses.
@@ -200,7 +265,7 @@ struct FmRow {
 /// I/O and format errors of the folder's files; the bundled model's load error.
 pub fn cuad(
     dir: &Path,
-    folds: Option<usize>,
+    folds: Option<Folds>,
     options: &TrainOptions,
     with_facts: bool,
 ) -> crate::error::Result<CuadReport> {
@@ -266,7 +331,7 @@ pub fn cuad(
 /// used was trained on (0 with folds).
 pub(crate) fn predictions(
     contracts: &[CuadContract],
-    folds: Option<usize>,
+    folds: Option<Folds>,
     options: &TrainOptions,
 ) -> crate::error::Result<(Vec<Vec<Vec<KindScore>>>, usize)> {
     fold_map(contracts, folds, options, predict)
@@ -277,21 +342,22 @@ pub(crate) fn predictions(
 /// (and how many of the contracts it was trained on).
 pub(crate) fn fold_map<T: Send>(
     contracts: &[CuadContract],
-    folds: Option<usize>,
+    folds: Option<Folds>,
     options: &TrainOptions,
     f: impl Fn(&Classifier, &CuadContract) -> T + Sync,
 ) -> crate::error::Result<(Vec<T>, usize)> {
     let n = contracts.len();
     Ok(match folds {
-        Some(k) => {
-            let k = k.clamp(2, n.max(2));
+        Some(folds) => {
+            let k = folds.k.clamp(2, n.max(2));
+            let fold_of = fold_assignment(contracts, folds);
             let per_fold: Vec<Vec<(usize, T)>> = (0..k)
                 .into_par_iter()
                 .map(|fold| {
                     let training: Vec<_> = contracts
                         .iter()
                         .enumerate()
-                        .filter(|(i, _)| i % k != fold)
+                        .filter(|(i, _)| fold_of[*i] != fold)
                         .flat_map(|(_, c)| c.labelled_clauses())
                         .collect();
                     let cache = std::env::var_os(FOLD_CACHE_ENV);
@@ -300,7 +366,7 @@ pub(crate) fn fold_map<T: Send>(
                     contracts
                         .iter()
                         .enumerate()
-                        .filter(|(i, _)| i % k == fold)
+                        .filter(|(i, _)| fold_of[*i] == fold)
                         .map(|(i, c)| (i, f(&classifier, c)))
                         .collect()
                 })
@@ -629,6 +695,40 @@ fn pipeline_speed(contracts: &[CuadContract]) -> crate::error::Result<f64> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn contract(name: &str, contract_type: Option<&str>) -> CuadContract {
+        CuadContract {
+            name: name.to_owned(),
+            doc: clausal::Document::from_plain_text(clausal::DocId(0), String::new()),
+            clauses: Vec::new(),
+            gold: Vec::new(),
+            unlocated: 0,
+            contract_type: contract_type.map(str::to_owned),
+        }
+    }
+
+    #[test]
+    fn folds_by_type_keep_each_type_in_one_fold_and_balance_sizes() {
+        let types = ["A", "A", "A", "A", "B", "B", "B", "C", "C", "D", "E", "E"];
+        let mut contracts: Vec<CuadContract> =
+            types.iter().enumerate().map(|(i, t)| contract(&format!("c{i}"), Some(t))).collect();
+        contracts.push(contract("untyped0", None));
+        contracts.push(contract("untyped1", None));
+        let folds = fold_assignment(&contracts, Folds { k: 3, by: FoldBy::ContractType });
+        for t in ["A", "B", "C", "D", "E"] {
+            let of: HashSet<usize> =
+                types.iter().zip(&folds).filter(|(x, _)| **x == t).map(|(_, f)| *f).collect();
+            assert_eq!(of.len(), 1, "type {t} spread over folds {of:?}");
+        }
+        let mut sizes = [0usize; 3];
+        for &f in &folds {
+            sizes[f] += 1;
+        }
+        assert!(sizes.iter().all(|&n| (4..=6).contains(&n)), "{sizes:?}");
+        // By name: round robin, as before.
+        let by_name = fold_assignment(&contracts, Folds { k: 3, by: FoldBy::Name });
+        assert_eq!(&by_name[..4], &[0, 1, 2, 0]);
+    }
     use clausal::LabelledClause;
 
     #[test]

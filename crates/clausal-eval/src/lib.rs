@@ -32,8 +32,9 @@ mod throughput;
 
 pub use acord::{AcordReport, ModeScores, RankingScores, TUNING_SPLIT, acord};
 pub use cuad::{
-    CategoryScore, CuadReport, FmCase, MAX_MEDIAN_WORDS, MIN_CLAUSE_MACRO_F1, MIN_DOC_MACRO_F1,
-    MIN_FACTS, MIN_FM_PRECISION, MIN_FM_RECALL, MIN_SUPPORT, MIN_WITHIN_ONE_CLAUSE, cuad,
+    CategoryScore, CuadReport, FmCase, FoldBy, Folds, MAX_MEDIAN_WORDS, MIN_CLAUSE_MACRO_F1,
+    MIN_DOC_MACRO_F1, MIN_FACTS, MIN_FM_PRECISION, MIN_FM_RECALL, MIN_SUPPORT,
+    MIN_WITHIN_ONE_CLAUSE, cuad,
 };
 pub use docx::{
     DocxFileScore, DocxReport, LabelDifference, MIN_LABEL_PRECISION, MIN_LABEL_RECALL,

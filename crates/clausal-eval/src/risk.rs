@@ -28,7 +28,7 @@ use std::time::Instant;
 
 use serde::{Deserialize, Serialize};
 
-use super::cuad::{fold_map, prf};
+use super::cuad::{Folds, fold_map, prf};
 use crate::corpus::{CuadContract, load, name_key, overlap};
 use crate::error::Error;
 use clausal::Embedder;
@@ -81,7 +81,7 @@ struct Prepared {
 }
 
 impl Prepared {
-    fn load(dir: &Path, folds: Option<usize>) -> crate::error::Result<Prepared> {
+    fn load(dir: &Path, folds: Option<Folds>) -> crate::error::Result<Prepared> {
         use rayon::prelude::*;
         let contracts = load(dir)?;
         // Each contract analysed by the classifier of the fold that did not train on it.
@@ -186,7 +186,7 @@ pub struct FmRuleReport {
     /// Contracts read.
     pub contracts: usize,
     /// Folds of the cross-validation that typed the clauses.
-    pub folds: Option<usize>,
+    pub folds: Option<Folds>,
     /// Gold provisions found in the contracts.
     pub provisions: usize,
     /// Of which do not cover epidemics.
@@ -322,7 +322,7 @@ fn ratio(a: usize, b: usize) -> f64 {
 /// I/O and format errors of the folder; embedder errors.
 pub fn fm(
     dir: &Path,
-    folds: Option<usize>,
+    folds: Option<Folds>,
     embedder: &dyn Embedder,
 ) -> crate::error::Result<FmRuleReport> {
     let prepared = Prepared::load(dir, folds)?;
@@ -557,7 +557,7 @@ pub struct RulesReport {
     /// Contracts.
     pub contracts: usize,
     /// Folds.
-    pub folds: Option<usize>,
+    pub folds: Option<Folds>,
     /// Per rule.
     pub rules: Vec<RuleScore>,
     /// Flags per rule over all contracts (every enabled rule of the pack).
@@ -601,7 +601,7 @@ fn categories(
 /// As [`fm`].
 pub fn rules(
     dir: &Path,
-    folds: Option<usize>,
+    folds: Option<Folds>,
     embedder: &dyn Embedder,
 ) -> crate::error::Result<RulesReport> {
     let prepared = Prepared::load(dir, folds)?;
@@ -674,7 +674,7 @@ pub struct FeedbackReport {
     /// Contracts.
     pub contracts: usize,
     /// Folds.
-    pub folds: Option<usize>,
+    pub folds: Option<Folds>,
     /// After 0, 10, 25 and 50 decisions.
     pub points: Vec<FeedbackPoint>,
 }
@@ -738,7 +738,7 @@ pub const FEEDBACK_POINTS: [usize; 4] = [0, 10, 25, 50];
 pub fn feedback(
     dir: &Path,
     rule: &str,
-    folds: Option<usize>,
+    folds: Option<Folds>,
     embedder: &dyn Embedder,
 ) -> crate::error::Result<FeedbackReport> {
     let &(_, category, _) =

@@ -54,6 +54,10 @@ pub struct RiskEvalArgs {
     /// was trained on CUAD).
     #[arg(long, value_name = "K", default_value_t = 5)]
     pub cv: usize,
+    /// How contracts are dealt into the folds: by name (round robin), or by contract type
+    /// (`contracts.csv`: no fold is scored by a model that saw its contracts' types).
+    #[arg(long, value_name = "HOW", default_value = "name")]
+    pub folds_by: crate::FoldBy,
     #[command(flatten)]
     pub model: ModelArgs,
     /// Print every miss and false positive.
@@ -112,6 +116,10 @@ pub struct CuadArgs {
     /// the shipped classifier (which was trained on CUAD).
     #[arg(long, value_name = "K", value_parser = clap::value_parser!(u32).range(2..))]
     pub cv: Option<u32>,
+    /// How contracts are dealt into the folds: by name (round robin), or by contract type
+    /// (`contracts.csv`: no fold is scored by a model that saw its contracts' types).
+    #[arg(long, value_name = "HOW", default_value = "name", requires = "cv")]
+    pub folds_by: crate::FoldBy,
     /// Skip the contract facts (which extract every PDF).
     #[arg(long)]
     pub no_facts: bool,

@@ -288,7 +288,8 @@ pub fn docx(args: DocxArgs) -> anyhow::Result<ExitCode> {
 
 pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
     let options = clausal::TrainOptions::default();
-    let r = crate::cuad(&args.data, args.cv.map(|k| k as usize), &options, !args.no_facts)?;
+    let folds = args.cv.map(|k| crate::Folds { k: k as usize, by: args.folds_by });
+    let r = crate::cuad(&args.data, folds, &options, !args.no_facts)?;
     let failures = r.failures();
     let pass = failures.is_empty();
     if args.json {
@@ -296,8 +297,8 @@ pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
         return Ok(verdict(pass));
     }
     match r.folds {
-        Some(k) => println!(
-            "CUAD {} ({} contracts, {} clauses, {k}-fold cross-validation by contract)",
+        Some(folds) => println!(
+            "CUAD {} ({} contracts, {} clauses, {folds} by contract)",
             args.data.display(),
             r.contracts,
             r.clauses

@@ -5,8 +5,8 @@ use std::process::ExitCode;
 use super::args::{FeedbackEvalArgs, RiskEvalArgs};
 use super::{print_json, verdict};
 
-fn folds(k: usize) -> Option<usize> {
-    (k > 0).then_some(k)
+fn folds(k: usize, by: crate::FoldBy) -> Option<crate::Folds> {
+    (k > 0).then_some(crate::Folds { k, by })
 }
 
 fn print_cases(title: &str, cases: &[crate::RiskCase], all: bool) {
@@ -27,7 +27,7 @@ fn print_cases(title: &str, cases: &[crate::RiskCase], all: bool) {
 
 pub fn eval_fm(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
-    let r = crate::fm(&args.data, folds(args.cv), &embedder)?;
+    let r = crate::fm(&args.data, folds(args.cv, args.folds_by), &embedder)?;
     let failures = r.failures();
     let pass = failures.is_empty();
     if args.json {
@@ -38,8 +38,7 @@ pub fn eval_fm(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
         "force majeure rules on {} ({} contracts, clauses typed by {}; rules {:.1} s)",
         args.data.display(),
         r.contracts,
-        r.folds
-            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation")),
+        r.folds.map_or("the shipped classifier".to_owned(), |folds| folds.to_string()),
         r.rule_seconds
     );
     println!(
@@ -87,7 +86,7 @@ pub fn eval_fm(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
 
 pub fn eval_rules(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
-    let r = crate::rules(&args.data, folds(args.cv), &embedder)?;
+    let r = crate::rules(&args.data, folds(args.cv, args.folds_by), &embedder)?;
     if args.json {
         print_json(&r, true)?;
         return Ok(ExitCode::SUCCESS);
@@ -95,8 +94,7 @@ pub fn eval_rules(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
     println!(
         "rules vs CUAD categories, document level ({} contracts, clauses typed by {})",
         r.contracts,
-        r.folds
-            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation"))
+        r.folds.map_or("the shipped classifier".to_owned(), |folds| folds.to_string())
     );
     println!(
         "    {:<30} {:<30} {:>5} {:>6} {:>6} {:>6} {:>6}",
@@ -119,7 +117,8 @@ pub fn eval_rules(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
 pub fn eval_feedback(args: FeedbackEvalArgs) -> anyhow::Result<ExitCode> {
     let common = &args.common;
     let embedder = common.model.load()?;
-    let r = crate::feedback(&common.data, &args.rule, folds(common.cv), &embedder)?;
+    let r =
+        crate::feedback(&common.data, &args.rule, folds(common.cv, common.folds_by), &embedder)?;
     let failures = r.failures();
     let pass = failures.is_empty();
     if common.json {
@@ -131,8 +130,7 @@ pub fn eval_feedback(args: FeedbackEvalArgs) -> anyhow::Result<ExitCode> {
         r.category,
         r.rule,
         r.contracts,
-        r.folds
-            .map_or("the shipped classifier".to_owned(), |k| format!("{k}-fold cross-validation"))
+        r.folds.map_or("the shipped classifier".to_owned(), |folds| folds.to_string())
     );
     println!(
         "    {:>9} {:>9} {:>9} {:>8} {:>7} {:>7}   {:>17} {:>7}",
