@@ -472,7 +472,11 @@ pub fn ingest_clause_texts(
             let start = text.len() - text.trim_start().len();
             let clauses = vec![Clause::whole(start..start + text.trim().len())];
             let analysis = classifier.analyze(&doc, &clauses);
-            (FileKey { path: key.clone(), hash: id.0 }, analyzed(doc, clauses, analysis))
+            let mut analyzed = analyzed(doc, clauses, analysis);
+            // One clause is not a contract: the names it mentions are not the parties of a
+            // document, so clause texts are not filtered by party.
+            analyzed.parties.clear();
+            (FileKey { path: key.clone(), hash: id.0 }, analyzed)
         })
         .collect();
     // Embed in large groups so the embedder can sort by length across many texts.
