@@ -93,6 +93,14 @@ pub enum IngestEvent<'a> {
     },
 }
 
+impl<'a> IngestEvent<'a> {
+    /// A file handled without adding documents: unchanged (no error) or failed.
+    fn without_documents(path: &'a Path, bytes: u64, error: Option<&'a Error>) -> Self {
+        let unchanged = error.is_none();
+        IngestEvent::File { path, bytes, documents: 0, pages: 0, clauses: 0, unchanged, error }
+    }
+}
+
 /// A file that could not be ingested.
 #[derive(Clone, Debug, Serialize)]
 #[non_exhaustive]
@@ -232,27 +240,11 @@ pub fn ingest<P: AsRef<Path>>(
             match a.outcome {
                 Ok(None) => {
                     report.unchanged += 1;
-                    progress(&IngestEvent::File {
-                        path: &a.path,
-                        bytes: a.bytes,
-                        documents: 0,
-                        pages: 0,
-                        clauses: 0,
-                        unchanged: true,
-                        error: None,
-                    });
+                    progress(&IngestEvent::without_documents(&a.path, a.bytes, None));
                 }
                 Ok(Some((key, docs))) => ready.push((key, docs, a.path, a.bytes)),
                 Err(e) => {
-                    progress(&IngestEvent::File {
-                        path: &a.path,
-                        bytes: a.bytes,
-                        documents: 0,
-                        pages: 0,
-                        clauses: 0,
-                        unchanged: false,
-                        error: Some(&e),
-                    });
+                    progress(&IngestEvent::without_documents(&a.path, a.bytes, Some(&e)));
                     report.failed.push(FailedFile {
                         path: a.path,
                         error: e.to_string(),
