@@ -6,7 +6,8 @@ span and checksum, and writes the CUAD-layout files the evaluation programs read
 force_majeure_gold.jsonl, master_clauses.csv (the fact columns), contracts.csv, clauses.jsonl
 (empty: these contracts carry no CUAD category labels) and sources.csv.
 
-    python3 crates/clausal-eval/data/ood/build.py
+    python3 crates/clausal-eval/data/ood/build.py          # writes them
+    python3 crates/clausal-eval/data/ood/build.py --check  # checks the committed ones (CI)
 """
 
 import csv
@@ -14,6 +15,7 @@ import hashlib
 import json
 import pathlib
 import sys
+import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 FM_FIELDS = ["heading", "text", "covers_epidemic", "evidence", "scope", "confidence", "note"]
@@ -30,7 +32,13 @@ def cuad_date(iso: str) -> str:
     return f"{month}/{day}/{year}"
 
 
+OUTPUTS = ["force_majeure_gold.jsonl", "master_clauses.csv", "contracts.csv", "sources.csv",
+           "clauses.jsonl"]
+
+
 def main() -> int:
+    check = "--check" in sys.argv[1:]
+    out_dir = pathlib.Path(tempfile.mkdtemp()) if check else HERE
     rows = [json.loads(l) for l in (HERE / "labels.jsonl").read_text().splitlines() if l.strip()]
     rows.sort(key=lambda r: r["contract"])
     errors = []
@@ -56,7 +64,7 @@ def main() -> int:
         print("\n".join(errors), file=sys.stderr)
         return 1
 
-    with open(HERE / "force_majeure_gold.jsonl", "w") as out:
+    with open(out_dir / "force_majeure_gold.jsonl", "w") as out:
         for r in rows:
             for p in r["force_majeure"]:
                 row = {"contract": r["contract"], "char_start": p["char_start"], "char_end": p["char_end"]}
@@ -69,7 +77,7 @@ def main() -> int:
         ("Renewal Term", "renewal_term"),
         ("Notice Period To Terminate Renewal", "notice_period"),
     ]
-    with open(HERE / "master_clauses.csv", "w", newline="") as out:
+    with open(out_dir / "master_clauses.csv", "w", newline="") as out:
         w = csv.writer(out)
         header = ["Filename"]
         for title, _ in columns:
@@ -84,23 +92,28 @@ def main() -> int:
                 line += [json.dumps([fact["text"]] if fact["text"] else []), answer]
             w.writerow(line)
 
-    with open(HERE / "contracts.csv", "w", newline="") as out:
+    with open(out_dir / "contracts.csv", "w", newline="") as out:
         w = csv.writer(out)
         w.writerow(["stem", "contract_type", "source", "licence"])
         for r in rows:
             w.writerow([r["contract"], r["contract_type"], r["source"], r["licence"]])
 
-    with open(HERE / "sources.csv", "w", newline="") as out:
+    with open(out_dir / "sources.csv", "w", newline="") as out:
         w = csv.writer(out)
         w.writerow(["stem", "source", "url", "commit", "path", "licence", "sha256", "labeller"])
         for r in rows:
             w.writerow([r["contract"], r["source"], r["url"], r.get("commit") or "", r["path"],
                         r["licence"], r["sha256"], r["labeller"]])
 
-    (HERE / "clauses.jsonl").write_text("")
+    (out_dir / "clauses.jsonl").write_text("")
     fm = sum(len(r["force_majeure"]) for r in rows)
     covering = sum(p["covers_epidemic"] for r in rows for p in r["force_majeure"])
     sources = {r["source"] for r in rows}
+    if check:
+        stale = [f for f in OUTPUTS if (out_dir / f).read_bytes() != (HERE / f).read_bytes()]
+        if stale:
+            print(f"out of date with labels.jsonl (run build.py): {', '.join(stale)}", file=sys.stderr)
+            return 1
     print(f"{len(rows)} contracts from {len(sources)} sources; {fm} force majeure provisions "
           f"({covering} covering epidemics) in {sum(bool(r['force_majeure']) for r in rows)} contracts")
     return 0
