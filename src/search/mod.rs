@@ -20,11 +20,12 @@ use std::ops::{Bound, Range};
 use std::sync::OnceLock;
 
 use serde::Serialize;
+use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
 use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, TantivyDocument, Term};
+use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::classify::ClauseKind;
 use crate::embed::Embedder;
@@ -731,11 +732,21 @@ impl Searcher {
         }
         let q = self.text_query(query, syntax)?;
         let both = BooleanQuery::new(vec![(Occur::Must, q), (Occur::Must, filter.box_clone())]);
+        // Equal scores (identical clauses are common in an archive) are ordered by clause id,
+        // not by where a clause landed among the segments: the same query gives the same
+        // page whatever the indexing threads did.
+        let by_score_then_id = (
+            (SortBySimilarityScore, Order::Desc),
+            (SortByStaticFastValue::<u64>::for_field("clause_id"), Order::Asc),
+        );
         let top = self
             .text
-            .search(&both, &TopDocs::with_limit(limit).order_by_score())
+            .search(&both, &TopDocs::with_limit(limit).order_by(by_score_then_id))
             .map_err(|e| self.err(e))?;
-        Ok(top.into_iter().map(|(score, addr)| Candidate { addr, score }).collect())
+        Ok(top
+            .into_iter()
+            .map(|((score, id), addr)| Candidate { addr, clause: id.unwrap_or(u64::MAX), score })
+            .collect())
     }
 
     /// The clauses passing `filter` ranked by cosine to `q`, best first.
@@ -777,27 +788,29 @@ impl Searcher {
                 ),
                 (Occur::Must, fq.box_clone()),
             ]);
-            let mut addrs: Vec<DocAddress> = self
+            let addrs: Vec<DocAddress> = self
                 .text
                 .search(&q, &DocSetCollector)
                 .map_err(|e| self.err(e))?
                 .into_iter()
                 .collect();
-            addrs.sort();
+            // Clauses sharing a vector (the same text) tie: ordered by clause id.
+            let mut same: Vec<(u64, DocAddress)> = Vec::with_capacity(addrs.len());
             for addr in addrs {
-                if let Some(ex) = exclude {
-                    let col = self
-                        .text
-                        .segment_reader(addr.segment_ord)
-                        .fast_fields()
-                        .u64("clause_id")
-                        .map_err(|e| self.err(e))?;
-                    if col.first(addr.doc_id) == Some(ex.0) {
-                        continue;
-                    }
+                let col = self
+                    .text
+                    .segment_reader(addr.segment_ord)
+                    .fast_fields()
+                    .u64("clause_id")
+                    .map_err(|e| self.err(e))?;
+                let id = col.first(addr.doc_id).unwrap_or(u64::MAX);
+                if exclude.is_some_and(|ex| ex.0 == id) {
+                    continue;
                 }
-                out.push(Candidate { addr, score });
+                same.push((id, addr));
             }
+            same.sort_unstable();
+            out.extend(same.into_iter().map(|(clause, addr)| Candidate { addr, clause, score }));
             if out.len() >= limit {
                 break;
             }
@@ -892,12 +905,15 @@ fn check_query(query: &str) -> Result<()> {
 #[derive(Clone, Copy, Debug)]
 struct Candidate {
     addr: DocAddress,
+    /// The clause id, the tie-break between equal scores.
+    clause: u64,
     score: f32,
 }
 
 #[derive(Clone, Copy, Debug)]
 struct Fused {
     addr: DocAddress,
+    clause: u64,
     score: f32,
     bm25: Option<Ranked>,
     vector: Option<Ranked>,
@@ -915,6 +931,7 @@ fn fuse(
         for (i, c) in list.iter().enumerate() {
             let e = by_addr.entry(c.addr).or_insert(Fused {
                 addr: c.addr,
+                clause: c.clause,
                 score: 0.0,
                 bm25: None,
                 vector: None,
@@ -948,7 +965,7 @@ fn fuse(
             f
         })
         .collect();
-    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.addr.cmp(&b.addr)));
+    out.sort_by(|a, b| b.score.total_cmp(&a.score).then(a.clause.cmp(&b.clause)));
     out.truncate(limit);
     out
 }
@@ -982,10 +999,25 @@ mod tests {
     }
 
     #[test]
+    fn equal_scores_are_ordered_by_clause_id_not_by_segment() {
+        // The same two clauses in two segment layouts: the order must not follow the address.
+        for (first, second) in [(0, 1), (1, 0)] {
+            let bm25 = [
+                Candidate { addr: DocAddress::new(first, 0), clause: 20, score: 3.0 },
+                Candidate { addr: DocAddress::new(second, 0), clause: 10, score: 3.0 },
+            ];
+            let fused = fuse(SearchMode::Bm25, Fusion::default(), &bm25, &[], 10);
+            let ids: Vec<u64> = fused.iter().map(|f| f.clause).collect();
+            assert_eq!(ids, [10, 20]);
+        }
+    }
+
+    #[test]
     fn rrf_rewards_agreement() {
         let a = |d| DocAddress::new(0, d);
-        let bm25 = [Candidate { addr: a(1), score: 9.0 }, Candidate { addr: a(2), score: 5.0 }];
-        let vector = [Candidate { addr: a(2), score: 0.9 }, Candidate { addr: a(3), score: 0.8 }];
+        let c = |d, score| Candidate { addr: a(d), clause: u64::from(d), score };
+        let bm25 = [c(1, 9.0), c(2, 5.0)];
+        let vector = [c(2, 0.9), c(3, 0.8)];
         let fused = fuse(SearchMode::Hybrid, Fusion::default(), &bm25, &vector, 10);
         assert_eq!(fused[0].addr, a(2));
         assert_eq!(fused[0].bm25.unwrap().rank, 2);
