@@ -196,6 +196,35 @@ fn flags_explain_themselves_and_reviews_change_them() {
 }
 
 #[test]
+fn a_one_sentence_excuse_inside_another_clause_is_a_provision_with_its_own_span() {
+    let dir = TempDir::new("risk-excuse-sentence");
+    let excuse = "The Supplier is not liable for any delay or failure to perform caused by \
+        circumstances beyond its reasonable control.";
+    let text = format!(
+        "SUPPLY AGREEMENT\n\n\
+         1. Delivery. The Supplier shall deliver the Products to the Customer's site by the \
+         Delivery Date. {excuse} Title passes on delivery.\n\n\
+         2. Fees. The Customer shall pay each invoice within thirty (30) days of receipt.\n\n\
+         3. Governing Law. This Agreement is governed by the laws of the State of New York.\n"
+    );
+    let a = dir.write("a.txt", text.as_bytes());
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&a]);
+    let searcher = index.reader().unwrap().searcher();
+    let engine = RiskEngine::new(RulePack::builtin(), embedder()).unwrap();
+    let fm = flags(&searcher, &engine, "fm-no-pandemic", false);
+    assert_eq!(flagged_files(&fm), ["a.txt"], "{fm:#?}");
+    let clause = fm[0].clause.as_ref().unwrap();
+    assert_eq!(clause.excuse.len(), 1, "{clause:#?}");
+    // The sentence, inside the delivery clause (plain text keeps its bytes).
+    let range = clause.excuse[0].clone();
+    assert!(clause.span.start <= range.start && range.end <= clause.span.end);
+    assert_eq!(&std::fs::read_to_string(&a).unwrap()[range], excuse);
+    // The contract has a force majeure provision: no `no-force-majeure` flag.
+    assert!(flagged_files(&flags(&searcher, &engine, "no-force-majeure", false)).is_empty());
+}
+
+#[test]
 fn a_paraphrase_counts_by_meaning_and_a_defined_term_by_its_definition() {
     let dir = TempDir::new("risk-semantic");
     let paraphrase = dir.write(

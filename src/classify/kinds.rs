@@ -97,7 +97,7 @@ clause_kinds! {
     ForceMajeure {
         def: "Excuses a party's performance for events beyond its reasonable control (acts of God, war, strikes, epidemics).",
         id: "force_majeure", name: "Force majeure", cuad: None, ledgar: ["Force Majeure"],
-        heading: Some(r"^(?:force\s+majeure|acts?\s+of\s+god|excus\w*\s+(?:for\s+|of\s+)?(?:performance|non-?performance|delays?)|unavoidable\s+delays?)") },
+        heading: Some(r"^(?:forc\w?\s*-?\s*maj[a-z]{0,3}r[a-z]?\b|acts?\s+of\s+god|excus\w*\s+(?:for\s+|of\s+)?(?:performance|non-?performance|delays?)|unavoidable\s+delays?)") },
     Indemnification {
         def: "One party must defend, hold harmless or compensate the other for third-party claims or losses.",
         id: "indemnification", name: "Indemnification", cuad: None, ledgar: ["Indemnifications", "Indemnity"],
@@ -506,6 +506,11 @@ mod tests {
     fn headings_name_kinds() {
         let kinds = |h: &str| ClauseKind::from_heading(h).collect::<Vec<_>>();
         assert!(kinds("Force Majeure.").contains(&ClauseKind::ForceMajeure));
+        // Typos and run-together words of PDF text and hurried drafting.
+        for h in ["FORCEMAJEURE", "Force Majeur", "Force-Majeure", "Forc Majeure", "Force Majure"] {
+            assert!(kinds(h).contains(&ClauseKind::ForceMajeure), "{h}");
+        }
+        assert!(!kinds("Force of Law").contains(&ClauseKind::ForceMajeure));
         assert!(kinds("INDEMNIFICATION").contains(&ClauseKind::Indemnification));
         assert!(kinds("Governing Law; Jurisdiction").contains(&ClauseKind::GoverningLaw));
         assert!(kinds("Governing Law; Jurisdiction").contains(&ClauseKind::DisputeResolution));

@@ -101,22 +101,27 @@ impl Classifier {
     /// establish it (force majeure wording: an excuse for causes beyond control). Those kinds
     /// were trained from the same rules; the rules make them certain where the model is not.
     /// Definitions get none of those kinds (`"Force Majeure" means ...` is not a force majeure
-    /// clause), and table-of-contents entries get no kind at all.
+    /// clause) unless a sentence of theirs carries the excuse, a clause that only gives a right
+    /// to terminate for force majeure is not a force majeure clause, and table-of-contents
+    /// entries get no kind at all.
     pub fn scores(&self, view: &ClauseView<'_>) -> Vec<KindScore> {
         let f = features::features(view);
         let contents = lexical::is_contents_entry(view.text);
         let definition = view.definition || lexical::is_definition(view.text);
         let named = named_kinds(view);
+        let termination_only = lexical::is_termination_only(view.text);
         self.model
             .probabilities(&f)
             .into_iter()
             .zip(self.model.kinds())
             .map(|(score, &kind)| {
                 let from_rules = kind.info().cuad_category.is_none();
-                let score = if contents || (definition && from_rules) {
+                let score = if contents || (kind == ClauseKind::ForceMajeure && termination_only) {
                     0.0
                 } else if from_rules && named.contains(&kind) {
                     score.max(HEADING_SCORE)
+                } else if definition && from_rules {
+                    0.0
                 } else {
                     score
                 };
@@ -239,16 +244,26 @@ impl Classifier {
 /// The kinds a clause names by itself, without a model: the kinds its heading names (or, for a
 /// clause without one, the heading run into the start of its text; failing both, its nearest
 /// enclosing heading), and the kinds its words establish (force majeure wording: an excuse for
-/// causes beyond control). Definitions (`"Force Majeure" means ...`) and table-of-contents
-/// entries name none.
+/// causes beyond control). Table-of-contents entries name none, and definitions
+/// (`"Force Majeure" means ...`) none but force majeure when a sentence of theirs carries the
+/// excuse ([`lexical::excuse_sentences`]).
 ///
 /// [`Classifier::scores`] raises these kinds to [`HEADING_SCORE`]; training data for the kinds
 /// a corpus does not label is made from the same rules.
 pub fn named_kinds(view: &ClauseView<'_>) -> Vec<ClauseKind> {
     let contents = lexical::is_contents_entry(view.text);
-    let definition = view.definition || lexical::is_definition(view.text);
-    if definition || contents {
+    if contents {
         return Vec::new();
+    }
+    let definition = view.definition || lexical::is_definition(view.text);
+    if definition {
+        // A definition that carries the excuse itself ("... means ...; neither party shall be
+        // liable for delays caused by it") is the provision; its heading names nothing.
+        return if lexical::excuse_sentences(view.text).is_empty() {
+            Vec::new()
+        } else {
+            vec![ClauseKind::ForceMajeure]
+        };
     }
     let mut named = heading_kinds(view.heading, view.text, view.parent_heading);
     named.extend(lexical::lexical_kinds(view.text));

@@ -418,6 +418,14 @@ impl RiskEngine {
                 span: cl.span.clone(),
                 text_hash: cl.text_hash,
                 excerpt: excerpt(cl.text, 240),
+                excuse: if rule.kinds.contains(&ClauseKind::ForceMajeure) {
+                    crate::classify::lexical::excuse_sentences(cl.text)
+                        .into_iter()
+                        .map(|r| cl.span.start + r.start..cl.span.start + r.end)
+                        .collect()
+                } else {
+                    Vec::new()
+                },
             }),
             score: base,
             base_score: base,
@@ -479,16 +487,27 @@ fn matching_kind(rule: &Rule, kinds: &[ClauseKind], clause: &ClauseInput<'_>) ->
 /// A clause that is only its number and heading ("14.2 Force Majeure") with nested clauses after
 /// it: they carry the provision, and a flag on the heading would repeat theirs.
 fn is_bare_heading(doc: &DocInput<'_>, i: usize) -> bool {
+    let body_words = |c: &ClauseInput<'_>| {
+        let mut rest = c.text.trim();
+        for part in [c.number, c.heading].into_iter().flatten() {
+            rest = rest
+                .strip_prefix(part.trim())
+                .unwrap_or(rest)
+                .trim_start_matches(['.', ':', ' ', '-'])
+                .trim();
+        }
+        rest.split_whitespace().count()
+    };
     let c = &doc.clauses[i];
-    let mut rest = c.text.trim();
-    for part in [c.number, c.heading].into_iter().flatten() {
-        rest = rest
-            .strip_prefix(part.trim())
-            .unwrap_or(rest)
-            .trim_start_matches(['.', ':', ' ', '-'])
-            .trim();
+    if body_words(c) >= 3 {
+        return false;
     }
-    rest.split_whitespace().count() < 3 && doc.clauses.get(i + 1).is_some_and(|n| n.depth > c.depth)
+    // Its body follows, nested; or it is one of a run of headings without bodies (a contents
+    // list without page numbers, one entry per line: "33 Force Majeure", "34 Severability").
+    let short =
+        |j: usize| doc.clauses.get(j).is_some_and(|n| body_words(n) < 3 && n.text.len() < 80);
+    doc.clauses.get(i + 1).is_some_and(|n| n.depth > c.depth)
+        || (short(i + 1) && (i > 0 && short(i - 1) || short(i + 2)))
 }
 
 /// The clause's best nearly-assigned kind among the rule's kinds.

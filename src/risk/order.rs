@@ -84,6 +84,7 @@ mod tests {
                 span: 0..1,
                 text_hash: TextHash::of(path),
                 excerpt: String::new(),
+                excuse: Vec::new(),
             }),
             score,
             base_score: score,

@@ -129,6 +129,13 @@ pub struct FlaggedClause {
     pub text_hash: TextHash,
     /// The start of its text.
     pub excerpt: String,
+    /// For force majeure rules, the sentences of the clause that excuse a party for causes
+    /// beyond its control, as byte ranges in the document text: the provision itself when it
+    /// is one sentence of a clause of another kind ("Supplier is not liable for delays caused
+    /// by circumstances beyond its reasonable control" in a delivery clause). Empty when the
+    /// clause is a force majeure clause by its heading or model alone.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub excuse: Vec<Range<usize>>,
 }
 
 /// What reviewers' decisions did to a flag.

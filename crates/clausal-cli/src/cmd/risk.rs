@@ -155,6 +155,9 @@ fn print_flags(flags: &[Flag], json: bool) -> anyhow::Result<()> {
         }
         if let Some(c) = &f.clause {
             writeln!(out, "     \"{}\"", c.excerpt)?;
+            for r in &c.excuse {
+                writeln!(out, "     excuse sentence at {}..{}", r.start, r.end)?;
+            }
         }
         for k in &f.kinds {
             writeln!(out, "     kind {} {:.2}", k.kind.id(), k.score)?;
