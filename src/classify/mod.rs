@@ -246,7 +246,7 @@ impl Classifier {
 /// enclosing heading), and the kinds its words establish (force majeure wording: an excuse for
 /// causes beyond control). Table-of-contents entries name none, and definitions
 /// (`"Force Majeure" means ...`) none but force majeure when a sentence of theirs carries the
-/// excuse ([`lexical::excuse_sentences`]).
+/// excuse (relief and, in the same sentence, a cause beyond control).
 ///
 /// [`Classifier::scores`] raises these kinds to [`HEADING_SCORE`]; training data for the kinds
 /// a corpus does not label is made from the same rules.
