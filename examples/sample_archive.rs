@@ -1,6 +1,7 @@
 //! Writes the sample archive that `clausal demo` ingests (`samples/archive/`): contracts and
 //! emails written for clausal, as PDF, DOCX, EML (with a DOCX attachment) and Markdown. Some
-//! force majeure clauses cover epidemics and pandemics, some do not.
+//! force majeure clauses cover epidemics and pandemics, some do not; the email carries an
+//! amendment to the reseller agreement that replaces its force majeure section.
 //!
 //! ```text
 //! cargo run --example sample_archive -- samples/archive
@@ -48,8 +49,28 @@ This Mutual Non-Disclosure Agreement is entered into on 2 January 2025 between T
 4. Non-Solicitation. For twelve (12) months neither party shall solicit for employment any employee of the other party it met through this evaluation.\n\n\
 5. Governing Law. This Agreement is governed by the laws of the State of California.\n";
 
+const RESELLER: &[&str] = &[
+    "RESELLER AGREEMENT",
+    "This Reseller Agreement is made on 1 June 2023 between Tailspin Toys LLC, a Washington limited liability company (\"Supplier\"), and Northwind Traders Inc., a Delaware corporation (\"Reseller\").",
+    "1. Appointment. Supplier appoints Reseller as a non-exclusive reseller of the Products in the Territory.",
+    "2. Term and Renewal. This Agreement starts on the date above and continues for one (1) year. It renews automatically for successive one (1) year terms unless either party gives written notice of non-renewal at least sixty (60) days before the end of the then-current term.",
+    "3. Orders. Reseller shall order Products by purchase orders that refer to this Agreement.",
+    "4. Prices. Reseller shall pay the prices in Supplier's reseller price list in force on the date of each order.",
+    "5. Payment. Reseller shall pay each invoice within forty-five (45) days of its date.",
+    "6. Delivery. Supplier shall deliver the Products DAP to Reseller's warehouse.",
+    "7. Marketing. Reseller shall market the Products diligently and use Supplier's trademarks only as Supplier directs.",
+    "8. Warranty. Supplier warrants that the Products conform to their specifications for twelve (12) months after delivery.",
+    "9. Limitation of Liability. Neither party's aggregate liability under this Agreement shall exceed the amounts paid by Reseller in the twelve (12) months preceding the claim.",
+    "10. Confidentiality. Each party shall keep the other party's Confidential Information confidential and use it only for this Agreement.",
+    "11. Termination. Either party may terminate this Agreement on thirty (30) days' written notice if the other party materially breaches it and does not cure the breach within that period.",
+    "12. Assignment. Reseller may not assign this Agreement without Supplier's prior written consent.",
+    "13. Governing Law. This Agreement is governed by the laws of the State of Washington.",
+    "14. Force Majeure. Neither party is liable for any delay or failure to perform caused by fire, flood, storm, earthquake, war, riot or other events beyond its reasonable control.",
+];
+
 const AMENDMENT: &[&str] = &[
     "AMENDMENT No. 1 TO THE RESELLER AGREEMENT",
+    "This Amendment No. 1 is made on 3 March 2026 between Tailspin Toys LLC (\"Supplier\") and Northwind Traders Inc. (\"Reseller\") and amends the Reseller Agreement between them dated 1 June 2023 (the \"Agreement\").",
     "1. Most Favoured Customer. Reseller shall receive prices no less favourable than those granted to any other reseller of comparable volume.",
     "2. Force Majeure. Section 14 (Force Majeure) is replaced as follows: Neither party is liable for delays caused by an outbreak of contagious disease, government-ordered lockdowns, natural disasters or other events beyond its reasonable control.",
     "3. Non-Compete. During the term and for one (1) year after it, Reseller shall not sell products that compete with the Products in the Territory.",
@@ -64,6 +85,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     std::fs::write(out.join("northwind-contoso-msa.pdf"), pdf(MSA))?;
     std::fs::write(out.join("fabrikam-litware-supply.docx"), docx(SUPPLY))?;
     std::fs::write(out.join("tailspin-adventureworks-nda.md"), NDA)?;
+    std::fs::write(out.join("tailspin-northwind-reseller.pdf"), pdf(RESELLER))?;
     std::fs::write(out.join("reseller-amendment-email.eml"), email(&docx(AMENDMENT)))?;
     // The note goes beside the archive, not in it: everything in the folder gets ingested.
     write_readme(out.parent().unwrap_or(Path::new(".")))?;

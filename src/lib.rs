@@ -189,6 +189,8 @@ mod search;
 mod segment;
 
 pub use classify::facts;
+pub use classify::role;
+pub use classify::role::{Amends, DocRole, RoleAssignment};
 pub use classify::{
     Analysis, Classifier, ClauseKind, ClauseView, DocumentScore, HEADING_SCORE, KindInfo,
     KindScore, LabelledClause, Model as ClassifierModel, ModelHeader, TrainOptions, TypedClause,

@@ -410,7 +410,7 @@ fn analyze_document(doc: Document, classifier: &Classifier) -> AnalyzedDocument 
 /// the document's date and parties; the document's text and blocks are dropped (the clauses
 /// hold the text).
 fn analyzed(mut doc: Document, clauses: Vec<Clause>, analysis: Analysis) -> AnalyzedDocument {
-    let Analysis { clauses: typed, kinds, facts } = analysis;
+    let Analysis { clauses: typed, kinds, facts, role } = analysis;
     let date = document_date(&doc, &facts);
     let parties = facts
         .parties
@@ -438,7 +438,7 @@ fn analyzed(mut doc: Document, clauses: Vec<Clause>, analysis: Analysis) -> Anal
         .collect();
     doc.text = String::new();
     doc.blocks = Vec::new();
-    AnalyzedDocument { doc, date, parties, kinds, facts, clauses }
+    AnalyzedDocument { doc, date, parties, kinds, facts, role: Some(role), clauses }
 }
 
 /// Adds texts that are each one clause already (a clause library, a benchmark corpus):

@@ -28,6 +28,7 @@ pub(crate) mod features;
 mod kinds;
 pub(crate) mod lexical;
 mod model;
+pub mod role;
 
 use std::sync::LazyLock;
 
@@ -217,6 +218,8 @@ pub struct Analysis {
     pub kinds: Vec<KindScore>,
     /// The contract-level facts of the whole text ([`facts::ContractFacts::from_text`]).
     pub facts: facts::ContractFacts,
+    /// What the document is in an archive ([`role::document_role`]).
+    pub role: role::RoleAssignment,
 }
 
 impl Classifier {
@@ -237,7 +240,12 @@ impl Classifier {
                 facts: facts::extract_facts(doc.text.get(clause.span.clone()).unwrap_or("")),
             })
             .collect();
-        Analysis { clauses, kinds, facts: facts::ContractFacts::from_text(&doc.text) }
+        Analysis {
+            clauses,
+            kinds,
+            facts: facts::ContractFacts::from_text(&doc.text),
+            role: role::role_of(doc),
+        }
     }
 }
 

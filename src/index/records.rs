@@ -13,6 +13,7 @@ use super::{ClauseId, TextHash, VectorKey};
 use crate::civil;
 use crate::classify::KindScore;
 use crate::classify::facts::{ContractFacts, Fact, FactValue};
+use crate::classify::role::{DocRole, RoleAssignment};
 use crate::extract::{DocId, DocKind, Document};
 use crate::segment::{Clause, ClauseRole};
 
@@ -63,6 +64,11 @@ pub(crate) struct Fields {
     pub(crate) headers: Field,
     pub(crate) pages: Field,
     pub(crate) clauses: Field,
+    /// The document's [`DocRole`], on clause and document records (absent from indexes made
+    /// before roles: their records read no role).
+    pub(crate) doc_role: Option<Field>,
+    /// The document's [`RoleAssignment`] as JSON, on document records.
+    pub(crate) role_info: Option<Field>,
 }
 
 fn stemmed(stored: bool) -> TextOptions {
@@ -117,6 +123,8 @@ impl Fields {
         b.add_text_field("headers", plain_text());
         b.add_u64_field("pages", STORED);
         b.add_u64_field("clauses", STORED);
+        b.add_text_field("doc_role", STRING | STORED);
+        b.add_text_field("role_info", STORED);
         Fields::from_schema(&b.build()).expect("the schema has every field")
     }
 
@@ -156,6 +164,8 @@ impl Fields {
             headers: f("headers")?,
             pages: f("pages")?,
             clauses: f("clauses")?,
+            doc_role: schema.get_field("doc_role").ok(),
+            role_info: schema.get_field("role_info").ok(),
         })
     }
 }
@@ -180,6 +190,8 @@ pub(crate) struct AnalyzedDocument {
     pub(crate) parties: Vec<String>,
     pub(crate) kinds: Vec<KindScore>,
     pub(crate) facts: ContractFacts,
+    /// `None` for texts added as clauses ([`IndexWriter::add_prepared`](super::IndexWriter::add_prepared)).
+    pub(crate) role: Option<RoleAssignment>,
     pub(crate) clauses: Vec<AnalyzedClause>,
 }
 
@@ -227,6 +239,12 @@ impl Fields {
         }
         t.add_u64(self.pages, d.pages.len() as u64);
         t.add_u64(self.clauses, a.clauses.len() as u64);
+        if let (Some(field), Some(role)) = (self.doc_role, &a.role) {
+            t.add_text(field, role.role.as_str());
+        }
+        if let (Some(field), Some(role)) = (self.role_info, &a.role) {
+            t.add_text(field, serde_json::to_string(role).unwrap_or_default());
+        }
         t
     }
 
@@ -282,6 +300,9 @@ impl Fields {
         t.add_u64(self.text_hash, c.text_hash.short());
         t.add_text(self.text_sha, c.text_hash.to_string());
         t.add_u64(self.vec, key.0);
+        if let (Some(field), Some(role)) = (self.doc_role, &a.role) {
+            t.add_text(field, role.role.as_str());
+        }
         t
     }
 }
@@ -331,6 +352,9 @@ pub struct ClauseRecord {
     pub facts: Vec<Fact>,
     /// Hash of the normalised text.
     pub text_hash: TextHash,
+    /// Its document's role (`None` in indexes made before roles, and for texts added as
+    /// clauses).
+    pub doc_role: Option<DocRole>,
 }
 
 /// A stored document, as a search snapshot lists them (`Searcher::documents`).
@@ -361,6 +385,10 @@ pub struct DocumentRecord {
     pub pages: u64,
     /// Clauses.
     pub clauses: u64,
+    /// What the document is in the archive, with the reason and, for an amendment, the
+    /// agreement it names (`None` in indexes made before roles, and for texts added as
+    /// clauses).
+    pub role: Option<RoleAssignment>,
 }
 
 pub(crate) fn str_of(d: &TantivyDocument, f: Field) -> Option<&str> {
@@ -408,6 +436,7 @@ impl Fields {
             text_hash: str_of(d, self.text_sha)
                 .and_then(|s| s.parse().ok())
                 .unwrap_or_else(|| TextHash::of(str_of(d, self.text).unwrap_or(""))),
+            doc_role: self.doc_role.and_then(|f| parse_enum(str_of(d, f))),
         }
     }
 
@@ -425,6 +454,7 @@ impl Fields {
             facts: json_of(d, self.facts),
             pages: u64_of(d, self.pages).unwrap_or(0),
             clauses: u64_of(d, self.clauses).unwrap_or(0),
+            role: self.role_info.and_then(|f| json_of(d, f)),
         }
     }
 }

@@ -337,6 +337,7 @@ impl IndexWriter {
                 parties: Vec::new(),
                 kinds: c.kinds.clone(),
                 facts: ContractFacts::default(),
+                role: None,
                 clauses: vec![AnalyzedClause {
                     id: ClauseId::new(id, 0),
                     clause,

@@ -23,6 +23,7 @@ use super::types::{
     ClauseInput, ConceptResult, DocInput, Evidence, ExemplarMatch, Flag, FlaggedClause, Match,
     ReviewNote,
 };
+use crate::classify::role::DocRole;
 use crate::classify::{Classifier, ClauseKind, KindScore};
 use crate::embed::Embedder;
 use crate::error::Error;
@@ -128,7 +129,7 @@ impl RiskEngine {
         }
         let definitions = definitions(doc);
         let mut out = Vec::new();
-        for rule in self.pack.rules.iter().filter(|r| r.enabled) {
+        for rule in self.pack.rules.iter().filter(|r| self.pack.is_active(r)) {
             if only.is_some_and(|ids| !ids.contains(&rule.id.as_str())) {
                 continue;
             }
@@ -185,13 +186,15 @@ impl RiskEngine {
             // A near miss of an absent concept leaves a flag, but an uncertain one: it shrinks
             // the confidence above the threshold.
             let threshold = self.pack.settings.flag_threshold;
+            let base = if base >= threshold {
+                threshold + (base - threshold) * factor
+            } else {
+                base * factor
+            };
+            let (base, facts) = self.apply_cover(rule, doc, Some(i), base, facts);
             out.push(Candidate {
                 clause: Some(i),
-                base: if base >= threshold {
-                    threshold + (base - threshold) * factor
-                } else {
-                    base * factor
-                },
+                base,
                 kinds: vec![kind],
                 present,
                 missing,
@@ -220,8 +223,11 @@ impl RiskEngine {
         doc: &DocInput<'_>,
         as_of: &str,
     ) -> Option<Candidate> {
+        if doc.role.is_some_and(|r| r != DocRole::Agreement) {
+            return None;
+        }
         if !rule.missing_kinds.is_empty()
-            && doc.clauses.iter().any(|c| {
+            && doc.clauses.iter().chain(&doc.amendments).any(|c| {
                 matching_kind(rule, &rule.missing_kinds, c).is_some() || self.speaks_of(rule, c)
             })
         {
@@ -233,6 +239,7 @@ impl RiskEngine {
             let evidence: Vec<Evidence> = doc
                 .clauses
                 .iter()
+                .chain(&doc.amendments)
                 .flat_map(|c| {
                     concept.terms_in(c.text).into_iter().map(move |r| term_evidence(c, r))
                 })
@@ -269,7 +276,59 @@ impl RiskEngine {
         }
         let facts = test_facts(rule, None, doc, &self.pack.settings, as_of)?;
         let kinds = rule.missing_kinds.iter().map(|&kind| KindScore { kind, score: 0.0 }).collect();
-        Some(Candidate { clause: None, base: 1.0, kinds, present, missing, facts })
+        let (base, facts) = self.apply_cover(rule, doc, None, 1.0, facts);
+        Some(Candidate { clause: None, base, kinds, present, missing, facts })
+    }
+
+    /// What the cover page says about a candidate: the variables of the document's cover page
+    /// (order form, key terms) that govern what the rule tests ([`Rule::cover_terms`]; for a
+    /// clause, those its top-level section refers to by their label). Each adds a line. When every one
+    /// is blank the document is a template for it, and when the rule tests for a missing
+    /// amount and one is set the amount is on the cover page: either way the candidate is not
+    /// a flag.
+    fn apply_cover(
+        &self,
+        rule: &Rule,
+        doc: &DocInput<'_>,
+        clause: Option<usize>,
+        base: f32,
+        mut facts: Vec<String>,
+    ) -> (f32, Vec<String>) {
+        let Some(cover) = doc.facts.map(|f| f.cover.as_slice()).filter(|c| !c.is_empty()) else {
+            return (base, facts);
+        };
+        // A clause refers to a variable when its top-level section does ("8.2 Damages Waiver"
+        // under "8.1 ... the General Cap Amount").
+        let section = clause.map(|i| {
+            let start = (0..=i).rev().find(|&j| doc.clauses[j].depth == 0).unwrap_or(i);
+            let end = (i + 1..doc.clauses.len())
+                .find(|&j| doc.clauses[j].depth == 0)
+                .unwrap_or(doc.clauses.len());
+            doc.clauses[start..end].iter().map(|c| c.text.to_lowercase()).collect::<Vec<_>>()
+        });
+        let governing: Vec<&crate::classify::facts::cover::CoverTerm> = cover
+            .iter()
+            .filter(|t| {
+                let label = t.label.to_lowercase();
+                rule.cover_terms.iter().any(|f| label.contains(&f.to_lowercase()))
+                    && section.as_ref().is_none_or(|texts| texts.iter().any(|x| x.contains(&label)))
+            })
+            .collect();
+        if governing.is_empty() {
+            return (base, facts);
+        }
+        for t in &governing {
+            facts.push(match &t.value {
+                Some(v) => format!("{}: set on the cover page to {v:?}", t.label),
+                None => format!("{}: blank in this template (the cover page sets it)", t.label),
+            });
+        }
+        let any_set = governing.iter().any(|t| t.value.is_some());
+        let amount_test =
+            rule.facts.iter().any(|f| matches!(f, super::pack::FactTest::AmountMissing));
+        let demote = !any_set || amount_test || !rule.missing_kinds.is_empty();
+        let threshold = self.pack.settings.flag_threshold;
+        (if demote { base.min(threshold * 0.5) } else { base }, facts)
     }
 
     /// Tests a rule's concepts on a provision. `None`: the rule does not apply (a required
@@ -411,6 +470,7 @@ impl RiskEngine {
             severity: rule.severity,
             doc_id: doc.doc_id.clone(),
             path: doc.path.to_owned(),
+            source: doc.source.to_owned(),
             clause: clause.map(|cl| FlaggedClause {
                 id: cl.id.clone(),
                 number: cl.number.map(str::to_owned),
@@ -436,6 +496,7 @@ impl RiskEngine {
             facts: c.facts,
             nearest_exemplar,
             review: None,
+            superseded: None,
         };
         if let Some(f) = feedback {
             f.apply(&mut flag, vector.as_deref(), &self.pack.settings);
@@ -627,7 +688,10 @@ mod tests {
         let mut doc = DocInput {
             doc_id: "d".into(),
             path: "d",
+            source: "d",
+            role: None,
             clauses: Vec::new(),
+            amendments: Vec::new(),
             facts: None,
             thresholds: None,
         };

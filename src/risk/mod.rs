@@ -45,5 +45,5 @@ pub use pack::{Concept, FactTest, Rule, RulePack, Scope, Settings, Severity};
 pub use scan::{DocumentRisk, RiskQuery};
 pub use types::{
     ClauseInput, ConceptResult, DocInput, Evidence, ExemplarMatch, Flag, FlaggedClause, Match,
-    ReviewNote,
+    ReviewNote, Superseded,
 };

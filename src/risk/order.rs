@@ -77,6 +77,7 @@ mod tests {
             severity: Severity::Medium,
             doc_id: path.into(),
             path: path.into(),
+            source: path.into(),
             clause: Some(FlaggedClause {
                 id: path.into(),
                 number: None,
@@ -95,6 +96,7 @@ mod tests {
             facts: Vec::new(),
             nearest_exemplar: None,
             review: None,
+            superseded: None,
         }
     }
 

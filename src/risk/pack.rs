@@ -167,6 +167,25 @@ impl Default for Settings {
 }
 
 impl Settings {
+    /// The settings a [policy rule](Rule::policy) can depend on.
+    pub const POLICIES: [&'static str; 1] = ["allowed_governing_law"];
+
+    /// Whether the policy setting `name` is set (`None`: no such policy setting).
+    pub fn policy_is_set(&self, name: &str) -> Option<bool> {
+        match name {
+            "allowed_governing_law" => Some(!self.allowed_governing_law.is_empty()),
+            _ => None,
+        }
+    }
+
+    /// The value of a policy setting, in words ("New York, Delaware"), empty when unset.
+    pub fn policy_value(&self, name: &str) -> String {
+        match name {
+            "allowed_governing_law" => self.allowed_governing_law.join(", "),
+            _ => String::new(),
+        }
+    }
+
     /// The weight of a flag of `rule` in a document's risk score.
     pub fn weight(&self, rule: &Rule) -> f32 {
         self.rule_weights
@@ -263,6 +282,36 @@ pub struct Rule {
     /// A disabled rule raises no flags (a user pack can switch off a built-in rule).
     #[serde(default = "yes")]
     pub enabled: bool,
+    /// Labels (or parts of labels, without case) of cover-page variables that govern what
+    /// the rule tests ("Cap Amount", "Governing Law"). When a document's cover page has such
+    /// a variable (and, for a clause rule, the clause refers to it by its label), the flag
+    /// says what the cover page sets; a variable left blank (a template) or a missing amount
+    /// set on the cover page makes it no flag, as does any such variable for a rule about
+    /// missing kinds.
+    #[serde(default)]
+    pub cover_terms: Vec<String>,
+    /// A policy rule: the setting that holds the team's policy (one of
+    /// [`Settings::POLICIES`], e.g. `allowed_governing_law`). Which laws, jurisdictions or
+    /// notice periods are acceptable is a team's choice, not clausal's: the rule is silent
+    /// until a pack sets that setting.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub policy: Option<String>,
+    /// How well the rule did on labelled contracts, as measured by `clausal eval rules`
+    /// (shown by `clausal rules`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub measured: Option<Measured>,
+}
+
+/// A rule's measured quality: document-level precision and recall against a labelled set.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Measured {
+    /// Flagged documents that have the risk.
+    pub precision: f32,
+    /// Documents with the risk that are flagged.
+    pub recall: f32,
+    /// What it was measured on and how ("CUAD, 5 folds grouped by contract type").
+    pub on: String,
 }
 
 fn default_min_kind_score() -> f32 {
@@ -428,6 +477,18 @@ impl RulePack {
                     format!("rule {:?} refers to undeclared concept {c:?}", rule.id),
                 ));
             }
+            if let Some(policy) = &rule.policy
+                && next.settings.policy_is_set(policy).is_none()
+            {
+                return Err(err(
+                    Some(span),
+                    format!(
+                        "rule {:?}: unknown policy setting {policy:?} (one of {})",
+                        rule.id,
+                        Settings::POLICIES.join(", ")
+                    ),
+                ));
+            }
             match rule.scope {
                 Scope::Clause if !rule.missing_kinds.is_empty() => {
                     return Err(err(
@@ -459,6 +520,12 @@ impl RulePack {
     /// The rule with this id.
     pub fn rule(&self, id: &str) -> Option<&Rule> {
         self.rules.iter().find(|r| r.id == id)
+    }
+
+    /// Whether a rule raises flags: enabled, and for a policy rule, its policy set.
+    pub fn is_active(&self, rule: &Rule) -> bool {
+        rule.enabled
+            && rule.policy.as_deref().is_none_or(|p| self.settings.policy_is_set(p) == Some(true))
     }
 }
 

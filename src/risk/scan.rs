@@ -12,10 +12,14 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use super::{
-    ClauseInput, DocInput, Feedback, Flag, RiskEngine, Severity, excerpt, review_order_by,
+    ClauseInput, DocInput, Feedback, Flag, RiskEngine, Severity, Superseded, excerpt,
+    review_order_by,
 };
+use crate::classify::role::DocRole;
 use crate::embed::Embedder;
 use crate::error::Result;
+use crate::extract::DocId;
+use crate::index::records::ClauseRecord;
 use crate::index::records::DocumentRecord;
 use crate::index::{ClauseId, ModelIdentity};
 use crate::review::{ReviewStore, Timestamp};
@@ -86,8 +90,18 @@ impl RiskQuery {
 pub struct DocumentRisk {
     /// The document.
     pub doc_id: String,
-    /// Its path.
+    /// The file it came from.
     pub path: String,
+    /// The document's own source (`PATH#attachment-N` for an attachment).
+    pub source: String,
+    /// What it is in the archive, when known.
+    pub role: Option<DocRole>,
+    /// For an amendment: the agreement it amends, where the archive holds it.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub amends: Option<String>,
+    /// For an agreement: its amendments in the archive.
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    pub amended_by: Vec<String>,
     /// `1 - Π(1 - weight × score)` over its flags, in `[0, 1]`.
     pub score: f32,
     /// Flags per severity, least first.
@@ -121,9 +135,16 @@ impl RiskEngine {
         } else {
             Some(searcher.clause_ids_passing(&query.filter)?)
         };
-        let scan = Scan { engine: self, searcher, only, feedback, passing, embedder };
-        let as_of = query.as_of.clone().unwrap_or_else(today);
         let documents = searcher.documents()?;
+        let mut amendments: HashMap<DocId, Vec<&DocumentRecord>> = HashMap::new();
+        let links = crate::search::amendment_links(&documents);
+        for d in &documents {
+            if let Some(agreement) = links.get(&d.id) {
+                amendments.entry(*agreement).or_default().push(d);
+            }
+        }
+        let scan = Scan { engine: self, searcher, only, feedback, passing, embedder, amendments };
+        let as_of = query.as_of.clone().unwrap_or_else(today);
         let per_doc: Vec<Result<Vec<Flag>>> =
             documents.par_iter().map(|d| scan.document_flags(d, &as_of)).collect();
         let mut out = Vec::new();
@@ -168,12 +189,22 @@ impl RiskEngine {
         let q = RiskQuery { include_unflagged: false, ..query.clone() };
         let flags = self.flags(searcher, &q, embedder)?;
         let mut by_doc: BTreeMap<String, DocumentRisk> = BTreeMap::new();
-        for d in searcher.documents()? {
+        let documents = searcher.documents()?;
+        let links = crate::search::amendment_links(&documents);
+        for d in documents {
             let id = d.id.to_string();
             by_doc.insert(
                 id.clone(),
                 DocumentRisk {
                     doc_id: id,
+                    role: d.role.as_ref().map(|r| r.role),
+                    amends: links.get(&d.id).map(ToString::to_string),
+                    amended_by: links
+                        .iter()
+                        .filter(|(_, agreement)| **agreement == d.id)
+                        .map(|(amendment, _)| amendment.to_string())
+                        .collect(),
+                    source: d.source,
                     path: d.path,
                     score: 0.0,
                     by_severity: Vec::new(),
@@ -205,7 +236,7 @@ impl RiskEngine {
                 d
             })
             .collect();
-        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.path.cmp(&b.path)));
+        out.sort_by(|a, b| b.score.total_cmp(&a.score).then_with(|| a.source.cmp(&b.source)));
         Ok(out)
     }
 
@@ -249,6 +280,8 @@ struct Scan<'a> {
     feedback: Feedback,
     passing: Option<HashSet<ClauseId>>,
     embedder: &'a dyn Embedder,
+    /// The amendments of each agreement the snapshot holds.
+    amendments: HashMap<DocId, Vec<&'a DocumentRecord>>,
 }
 
 impl Scan<'_> {
@@ -259,31 +292,41 @@ impl Scan<'_> {
         {
             return Ok(Vec::new());
         }
+        let amendments = self.amendments.get(&d.id).map(Vec::as_slice).unwrap_or_default();
+        let mut amendment_clauses = Vec::new();
+        for a in amendments {
+            amendment_clauses.extend(self.searcher.clauses_with_vectors(a.id)?);
+        }
         let input = DocInput {
             doc_id: d.id.to_string(),
             path: &d.path,
+            source: &d.source,
+            role: d.role.as_ref().map(|r| r.role),
             thresholds: None,
-            clauses: clauses
-                .iter()
-                .map(|(c, v)| ClauseInput {
-                    id: c.id.to_string(),
-                    number: c.number.as_deref(),
-                    heading: c.heading.as_deref(),
-                    text: &c.text,
-                    span: c.span.clone(),
-                    depth: c.depth,
-                    role: c.role,
-                    kinds: &c.kinds,
-                    near_kinds: &c.near_kinds,
-                    facts: &c.facts,
-                    text_hash: c.text_hash,
-                    vector: v.as_deref(),
-                })
-                .collect(),
+            clauses: clauses.iter().map(clause_input).collect(),
+            amendments: amendment_clauses.iter().map(clause_input).collect(),
             facts: d.facts.as_ref(),
         };
         let mut flags =
             self.engine.evaluate(&input, self.only, as_of, Some(&self.feedback), self.embedder)?;
+        // A section an amendment replaces is judged in the amendment's words.
+        for a in amendments {
+            let sections =
+                a.role.as_ref().and_then(|r| r.amends.as_ref()).map(|m| m.sections.as_slice());
+            for section in sections.unwrap_or_default() {
+                for f in &mut flags {
+                    let number = f.clause.as_ref().and_then(|c| c.number.as_deref());
+                    if number.is_some_and(|n| same_section(n, section)) {
+                        f.flagged = false;
+                        f.superseded = Some(Superseded {
+                            doc_id: a.id.to_string(),
+                            source: a.source.clone(),
+                            section: section.clone(),
+                        });
+                    }
+                }
+            }
+        }
         if let Some(p) = &self.passing {
             flags.retain(|f| match &f.clause {
                 Some(c) => ClauseId::try_from(c.id.clone()).is_ok_and(|id| p.contains(&id)),
@@ -292,6 +335,35 @@ impl Scan<'_> {
         }
         Ok(flags)
     }
+}
+
+fn clause_input<'c>((c, v): &'c (ClauseRecord, Option<Vec<f32>>)) -> ClauseInput<'c> {
+    ClauseInput {
+        id: c.id.to_string(),
+        number: c.number.as_deref(),
+        heading: c.heading.as_deref(),
+        text: &c.text,
+        span: c.span.clone(),
+        depth: c.depth,
+        role: c.role,
+        kinds: &c.kinds,
+        near_kinds: &c.near_kinds,
+        facts: &c.facts,
+        text_hash: c.text_hash,
+        vector: v.as_deref(),
+    }
+}
+
+/// Whether a clause number ("14.", "Section 14", "14") is the section an amendment names.
+fn same_section(number: &str, section: &str) -> bool {
+    let digits = |s: &str| -> String {
+        s.trim()
+            .trim_start_matches(|c: char| c.is_alphabetic() || c.is_whitespace())
+            .trim_end_matches(|c: char| !c.is_ascii_digit())
+            .to_owned()
+    };
+    let n = digits(number);
+    !n.is_empty() && n == digits(section)
 }
 
 /// Today's date, `YYYY-MM-DD` (UTC).

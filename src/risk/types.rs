@@ -10,6 +10,7 @@ use serde::Serialize;
 
 use super::pack::Severity;
 use crate::classify::facts::{ContractFacts, Fact};
+use crate::classify::role::DocRole;
 use crate::classify::{ClauseKind, KindScore};
 use crate::review::{TextHash, Timestamp, Verdict};
 use crate::segment::ClauseRole;
@@ -50,10 +51,22 @@ pub struct ClauseInput<'a> {
 pub struct DocInput<'a> {
     /// The document id.
     pub doc_id: String,
-    /// Where it came from.
+    /// The file it came from.
     pub path: &'a str,
+    /// The document's own source: the path, or `PATH#attachment-N` for an attachment,
+    /// `PATH#message-N` for an mbox message (flags name it).
+    pub source: &'a str,
+    /// What the document is in the archive, when known. Document rules judge agreements (and
+    /// documents whose role is not known) only: not the email that carries a contract, nor an
+    /// amendment alone (its clauses count for the agreement it amends, see
+    /// [`amendments`](DocInput::amendments)).
+    pub role: Option<DocRole>,
     /// Clauses in document order.
     pub clauses: Vec<ClauseInput<'a>>,
+    /// The clauses of the amendments of this agreement held by the archive: document rules
+    /// count their kinds and concepts as the agreement's (an amendment that adds a force
+    /// majeure clause gives the agreement one).
+    pub amendments: Vec<ClauseInput<'a>>,
     /// Contract-level facts.
     pub facts: Option<&'a ContractFacts>,
     /// The assignment threshold of each kind in the classifier that typed the clauses, which
@@ -186,8 +199,10 @@ pub struct Flag {
     pub severity: Severity,
     /// The document.
     pub doc_id: String,
-    /// Its path.
+    /// The file it came from.
     pub path: String,
+    /// The document's own source (`PATH#attachment-N` for an attachment).
+    pub source: String,
     /// The clause, for clause rules.
     pub clause: Option<FlaggedClause>,
     /// Confidence in `[0, 1]` after reviewers' feedback.
@@ -211,6 +226,21 @@ pub struct Flag {
     pub nearest_exemplar: Option<ExemplarMatch>,
     /// What reviewers' decisions did.
     pub review: Option<ReviewNote>,
+    /// The amendment that replaces the flagged clause's section: the flag is then not a flag
+    /// of the agreement as it stands (the amendment's own clauses are judged in its place).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub superseded: Option<Superseded>,
+}
+
+/// An amendment that replaces, deletes or amends a section of an agreement.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct Superseded {
+    /// The amendment's document id.
+    pub doc_id: String,
+    /// Its source.
+    pub source: String,
+    /// The section it changes, as both documents number it.
+    pub section: String,
 }
 
 impl Flag {

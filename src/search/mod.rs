@@ -28,6 +28,8 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::classify::ClauseKind;
+use crate::classify::facts::FactValue;
+use crate::classify::role::{DocRole, RoleSummary, link_amendments};
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
 use crate::extract::{DocId, DocKind};
@@ -125,6 +127,8 @@ pub struct Filter {
     pub date_to: Option<String>,
     /// Documents naming this party (its words, in order).
     pub party: Option<String>,
+    /// Clauses of documents of any of these roles (agreements only, amendments, ...).
+    pub doc_roles: Vec<DocRole>,
 }
 
 impl Filter {
@@ -153,6 +157,13 @@ impl Filter {
             && self.date_from.is_none()
             && self.date_to.is_none()
             && self.party.is_none()
+            && self.doc_roles.is_empty()
+    }
+
+    /// Clauses of documents of role `role` (or of any role added before).
+    pub fn doc_role(mut self, role: DocRole) -> Filter {
+        self.doc_roles.push(role);
+        self
     }
 }
 
@@ -552,6 +563,17 @@ impl Searcher {
         Ok(out)
     }
 
+    /// The agreement each amendment in the snapshot amends, where the snapshot holds it
+    /// ([`link_amendments`](crate::classify::role::link_amendments): the title the amendment
+    /// names, then shared parties and dates). Keys are amendments, values agreements.
+    ///
+    /// # Errors
+    ///
+    /// If the text index cannot be read.
+    pub fn amendment_links(&self) -> Result<HashMap<DocId, DocId>> {
+        Ok(amendment_links(&self.documents()?))
+    }
+
     fn docs(&self, q: &dyn Query) -> Result<Vec<TantivyDocument>> {
         let mut addrs: Vec<DocAddress> =
             self.text.search(q, &DocSetCollector).map_err(|e| self.err(e))?.into_iter().collect();
@@ -690,6 +712,21 @@ impl Searcher {
             must.push((
                 Occur::Must,
                 Box::new(RangeQuery::new(bound(&filter.date_from)?, bound(&filter.date_to)?)),
+            ));
+        }
+        if !filter.doc_roles.is_empty() {
+            let field = f.doc_role.ok_or_else(|| {
+                Error::invalid_argument(
+                    "this index was built before document roles: re-ingest it to filter by role",
+                )
+            })?;
+            must.push((
+                Occur::Must,
+                any(filter
+                    .doc_roles
+                    .iter()
+                    .map(|r| Term::from_field_text(field, r.as_str()))
+                    .collect()),
             ));
         }
         if let Some(party) = &filter.party {
@@ -984,6 +1021,43 @@ fn dir_size(dir: &std::path::Path) -> u64 {
         }
     }
     total
+}
+
+/// [`Searcher::amendment_links`] over a list of documents.
+pub(crate) fn amendment_links(documents: &[DocumentRecord]) -> HashMap<DocId, DocId> {
+    let parties: Vec<Vec<String>> = documents
+        .iter()
+        .map(|d| {
+            d.facts
+                .iter()
+                .flat_map(|f| &f.parties)
+                .filter_map(|f| match &f.value {
+                    FactValue::Party { name, .. } => Some(name.clone()),
+                    _ => None,
+                })
+                .collect()
+        })
+        .collect();
+    let dates: Vec<Option<&str>> = documents
+        .iter()
+        .map(|d| match d.facts.as_ref().and_then(|f| f.agreement_date.as_ref()).map(|f| &f.value) {
+            Some(FactValue::Date { iso }) => Some(iso.as_str()),
+            _ => None,
+        })
+        .collect();
+    let summaries: Vec<RoleSummary<'_, DocId>> = documents
+        .iter()
+        .enumerate()
+        .filter_map(|(i, d)| {
+            Some(RoleSummary {
+                key: d.id,
+                role: d.role.as_ref()?,
+                parties: &parties[i],
+                date: dates[i],
+            })
+        })
+        .collect();
+    link_amendments(&summaries)
 }
 
 #[cfg(test)]

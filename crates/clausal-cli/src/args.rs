@@ -247,6 +247,10 @@ pub struct FilterArgs {
     /// Only documents naming this party.
     #[arg(long, value_name = "NAME")]
     pub party: Option<String>,
+    /// Only documents of this role: agreement, amendment, order_form, correspondence, notice,
+    /// other (repeatable: any of them).
+    #[arg(long = "doc-role", value_name = "ROLE")]
+    pub doc_roles: Vec<String>,
 }
 
 #[derive(Args, Debug)]

@@ -26,6 +26,7 @@ mod extraction;
 mod facts;
 mod ingest;
 mod risk;
+mod roles;
 mod segmentation;
 pub mod textsim;
 mod throughput;
@@ -51,6 +52,7 @@ pub use risk::{
     MAX_FM_COVERING_FLAGGED, MIN_FM_RULE_PRECISION, MIN_FM_RULE_RECALL, MIN_NO_FM, RULE_CATEGORIES,
     RiskCase, RuleScore, RulesReport, feedback, fm, rules,
 };
+pub use roles::{MIN_LINK_ACCURACY, MIN_ROLE_ACCURACY, RoleMiss, RolesReport, roles};
 pub use segmentation::{SegmentationReport, segmentation};
 pub use throughput::{ThroughputReport, process_cpu_seconds, throughput};
 

@@ -36,7 +36,7 @@ use clausal::facts::{ContractFacts, Fact};
 use clausal::risk::{
     ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, review_order_by,
 };
-use clausal::{Clause, ClauseKind, KindScore, TrainOptions};
+use clausal::{Clause, ClauseKind, DocRole, KindScore, TrainOptions};
 use clausal::{Decision, ReviewStore, TextHash, Verdict};
 
 /// `eval fm`: least recall on provisions that do not cover epidemics.
@@ -77,6 +77,8 @@ struct Prepared {
     /// Per contract, per clause: facts.
     facts: Vec<Vec<Vec<Fact>>>,
     doc_facts: Vec<ContractFacts>,
+    /// Per contract: its role, as ingestion assigns it (document rules judge agreements only).
+    roles: Vec<DocRole>,
     hashes: Vec<Vec<TextHash>>,
 }
 
@@ -90,8 +92,9 @@ impl Prepared {
                 (classifier.analyze(&c.doc, &c.clauses), classifier.thresholds())
             })?;
         let (mut kinds, mut near_kinds, mut thresholds) = (Vec::new(), Vec::new(), Vec::new());
-        let (mut facts, mut doc_facts) = (Vec::new(), Vec::new());
+        let (mut facts, mut doc_facts, mut roles) = (Vec::new(), Vec::new(), Vec::new());
         for (analysis, contract_thresholds) in analysed {
+            roles.push(analysis.role.role);
             let (mut k, mut n, mut f) = (Vec::new(), Vec::new(), Vec::new());
             for typed in analysis.clauses {
                 k.push(typed.kinds);
@@ -111,7 +114,7 @@ impl Prepared {
                 c.clauses.iter().map(|cl| TextHash::of(text(cl))).collect()
             })
             .collect();
-        Ok(Prepared { contracts, kinds, near_kinds, thresholds, facts, doc_facts, hashes })
+        Ok(Prepared { contracts, kinds, near_kinds, thresholds, facts, doc_facts, roles, hashes })
     }
 
     fn input<'a>(
@@ -123,6 +126,9 @@ impl Prepared {
         DocInput {
             doc_id: c.name.clone(),
             path: &c.name,
+            source: &c.name,
+            role: Some(self.roles[i]),
+            amendments: Vec::new(),
             thresholds: Some(&self.thresholds[i]),
             clauses: c
                 .clauses
@@ -607,8 +613,13 @@ pub fn rules(
     let prepared = Prepared::load(dir, folds)?;
     let truth = categories(dir, &prepared.contracts)?;
     let engine = RiskEngine::new(RulePack::builtin(), embedder)?;
-    let ids: Vec<&str> =
-        engine.pack().rules.iter().filter(|r| r.enabled).map(|r| r.id.as_str()).collect();
+    let ids: Vec<&str> = engine
+        .pack()
+        .rules
+        .iter()
+        .filter(|r| engine.pack().is_active(r))
+        .map(|r| r.id.as_str())
+        .collect();
     let flags = prepared.evaluate(&engine, &ids, None, None, embedder)?;
     let mut flags_per_rule = BTreeMap::new();
     for f in flags.iter().flatten().filter(|f| f.flagged) {

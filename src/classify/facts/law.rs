@@ -82,7 +82,7 @@ fn place_of_adjective(adj: &str) -> String {
 }
 
 /// "the State of New York, without regard to ..." -> "New York".
-fn clean_jurisdiction(raw: &str) -> Option<String> {
+pub(super) fn clean_jurisdiction(raw: &str) -> Option<String> {
     let raw = raw.split_whitespace().collect::<Vec<_>>().join(" ");
     let mut s = raw.as_str();
     for cut in [

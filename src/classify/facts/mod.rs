@@ -18,6 +18,7 @@
 //! period to stop a renewal (from the sentences that provide for renewal).
 
 mod agreement_date;
+pub mod cover;
 mod dates;
 mod durations;
 mod law;
@@ -193,14 +194,36 @@ pub struct ContractFacts {
     pub notice_period: Option<Fact>,
     /// Parties with their defined roles.
     pub parties: Vec<Fact>,
+    /// The variables of its cover page, order form or key-terms table, set or left blank
+    /// ([`cover::cover_terms`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub cover: Vec<cover::CoverTerm>,
 }
 
 impl ContractFacts {
     /// Reads a contract's text.
     pub fn from_text(text: &str) -> ContractFacts {
         let agreement_date = agreement_date::agreement_date(text);
-        let governing_law = law::governing_law(text)
-            .map(|(span, name)| Fact { value: FactValue::Jurisdiction { name }, span });
+        let cover = cover::cover_terms(text);
+        // A cover page's "Governing Law" row, when set, is the governing law the standard
+        // terms refer to.
+        let governing_law = cover
+            .iter()
+            .filter(|t| t.label.eq_ignore_ascii_case("governing law"))
+            .find_map(|t| {
+                let value = t.value.as_deref()?;
+                let place = value
+                    .trim_start_matches("The laws of ")
+                    .trim_start_matches("the laws of ")
+                    .trim_start_matches("the State of ")
+                    .trim_start_matches("State of ");
+                let name = law::clean_jurisdiction(place)?;
+                Some(Fact { value: FactValue::Jurisdiction { name }, span: t.span.clone() })
+            })
+            .or_else(|| {
+                law::governing_law(text)
+                    .map(|(span, name)| Fact { value: FactValue::Jurisdiction { name }, span })
+            });
         let (renewal_term, notice_period) = renewal::renewal(text);
         ContractFacts {
             agreement_date,
@@ -208,6 +231,7 @@ impl ContractFacts {
             renewal_term,
             notice_period,
             parties: parties::parties(text),
+            cover,
         }
     }
 }

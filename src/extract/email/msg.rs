@@ -299,6 +299,10 @@ fn extract_object(r: &mut Reader<'_>, budget: &mut Budget) -> Result<Draft, Extr
         draft.add_meta("subject", s.clone());
         draft.title = Some(s.clone());
     }
+    // PR_MESSAGE_CLASS: `IPM.Note` for a message, `IPM.Contact`, `IPM.Task`, ... for other items.
+    if let Some(class) = msg.text(r, 0x001A, budget)? {
+        draft.add_meta("message-class", class);
+    }
 
     // Sender: name, then an SMTP address where one is known.
     let name = match msg.text(r, 0x0C1A, budget)? {

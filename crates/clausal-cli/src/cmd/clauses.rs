@@ -25,8 +25,31 @@ pub fn run(args: ClausesArgs) -> anyhow::Result<ExitCode> {
         for doc in &docs {
             let clauses = clausal::segment(doc);
             let analysis = classifier.analyze(doc, &clauses);
-            if !args.json {
-                writeln!(out, "=== {} ({}, {} clauses)", doc.source, doc.kind, clauses.len())?;
+            let role = &analysis.role;
+            if args.json {
+                let value = json!({"doc": doc.id, "source": doc.source, "role": role});
+                serde_json::to_writer(&mut out, &value)?;
+                out.write_all(b"\n")?;
+            } else {
+                writeln!(
+                    out,
+                    "=== {} ({}, {} clauses) role {}: {}{}",
+                    doc.source,
+                    doc.kind,
+                    clauses.len(),
+                    role.role,
+                    role.reason,
+                    role.amends.as_ref().map_or(String::new(), |a| {
+                        let mut s = String::new();
+                        if let Some(t) = &a.title {
+                            s.push_str(&format!("; amends {t:?}"));
+                        }
+                        if !a.sections.is_empty() {
+                            s.push_str(&format!("; changes section {}", a.sections.join(", ")));
+                        }
+                        s
+                    })
+                )?;
             }
             for (clause, typed) in clauses.iter().zip(&analysis.clauses) {
                 let text = doc.text.get(clause.span.clone()).unwrap_or("");

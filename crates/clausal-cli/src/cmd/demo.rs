@@ -16,6 +16,9 @@ use clausal::{
 use super::index::describe_hit;
 use crate::args::DemoArgs;
 
+/// The policy the demo sets: which governing laws the (imaginary) team accepts.
+const DEMO_POLICY: &str = "[settings]\nallowed_governing_law = [\"New York\", \"Delaware\"]\n";
+
 /// The sample archive in the source tree clausal was built from.
 fn sample_archive() -> PathBuf {
     PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/../../samples/archive"))
@@ -138,8 +141,26 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         }
         println!();
     }
-    let engine = RiskEngine::new(RulePack::builtin(), &embedder)?;
-    let fm = engine.flags(&searcher, &RiskQuery::new().rule("fm-no-pandemic"), &embedder)?;
+    // Which governing laws are acceptable is a team's policy: the built-in pack leaves the
+    // policy rule silent, and the demo sets a policy the way a team would, in its own pack.
+    let mut pack = RulePack::builtin();
+    pack.extend_from_str(DEMO_POLICY, "demo policy")?;
+    println!(
+        "Policy for this demo (a team sets its own with `--rules FILE`): allowed governing law \
+         {}.\n",
+        pack.settings.policy_value("allowed_governing_law")
+    );
+    let engine = RiskEngine::new(pack, &embedder)?;
+    // Candidates too, for the flag an amendment supersedes.
+    let fm: Vec<_> = engine
+        .flags(
+            &searcher,
+            &RiskQuery::new().rule("fm-no-pandemic").include_unflagged(true),
+            &embedder,
+        )?
+        .into_iter()
+        .filter(|f| f.flagged || f.superseded.is_some())
+        .collect();
     println!(
         "Risk flags: force majeure clauses that do not cover epidemics or pandemics:\n  \
          clausal flags --rule fm-no-pandemic"
@@ -155,12 +176,27 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             .map(|e| format!("; nearest phrase \"{}\"", e.text))
             .next()
             .unwrap_or_default();
-        println!("  {:.2} {} clause {clause}{nearest}", f.score, f.path);
+        let superseded = f.superseded.as_ref().map_or(String::new(), |s| {
+            format!(" (not a flag: section {} is replaced by {})", s.section, s.source)
+        });
+        println!("  {:.2} {} clause {clause}{nearest}{superseded}", f.score, f.source);
     }
     println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk");
+    let documents = searcher.documents()?;
+    let source_of = |id: &str| {
+        documents
+            .iter()
+            .find(|d| d.id.to_string() == id)
+            .map_or(id.to_owned(), |d| d.source.clone())
+    };
     for d in engine.risk(&searcher, &RiskQuery::new(), &embedder)? {
         let rules: Vec<&str> = d.flags.iter().map(|f| f.rule_id.as_str()).collect();
-        println!("  {:.3} {}: {}", d.score, d.path, rules.join(", "));
+        let mut role = d.role.map(|r| r.to_string()).unwrap_or_else(|| "unknown role".into());
+        if let Some(a) = &d.amends {
+            role.push_str(&format!(", amends {}", source_of(a)));
+        }
+        let rules = if rules.is_empty() { "no flags".to_owned() } else { rules.join(", ") };
+        println!("  {:.3} {} ({role}): {rules}", d.score, d.source);
     }
     println!();
     if args.index.is_some() {

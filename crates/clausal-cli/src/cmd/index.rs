@@ -148,6 +148,9 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<Filter> {
     filter.date_from = args.from.clone();
     filter.date_to = args.to.clone();
     filter.party = args.party.clone();
+    for r in &args.doc_roles {
+        filter = filter.doc_role(r.parse::<clausal::DocRole>().map_err(|e| anyhow::anyhow!(e))?);
+    }
     Ok(filter)
 }
 
@@ -228,8 +231,9 @@ pub(crate) fn describe_hit(n: usize, h: &Hit) -> String {
     }
     snippet.push_str(&h.snippet.text[last..]);
     let snippet = snippet.split_whitespace().collect::<Vec<_>>().join(" ");
+    let role = c.doc_role.map(|r| format!(" ({r})")).unwrap_or_default();
     format!(
-        "{n:>3}. {:.4} ({})  {}\n     {}{page}  {}  clause {}\n     {snippet}",
+        "{n:>3}. {:.4} ({})  {}\n     {}{role}{page}  {}  clause {}\n     {snippet}",
         h.score,
         why.join(", "),
         if kinds.is_empty() { "other".to_owned() } else { kinds.join(", ") },

@@ -80,12 +80,22 @@ pub fn risk(args: FlagsArgs) -> anyhow::Result<()> {
         }
         let counts: Vec<String> =
             d.by_severity.iter().rev().map(|(s, n)| format!("{n} {s}")).collect();
+        let mut role = d.role.map(|r| format!(" ({r}")).unwrap_or_default();
+        if let Some(a) = &d.amends {
+            role.push_str(&format!(", amends {a}"));
+        }
+        if !d.amended_by.is_empty() {
+            role.push_str(&format!(", amended by {}", d.amended_by.join(", ")));
+        }
+        if d.role.is_some() {
+            role.push(')');
+        }
         writeln!(
             out,
-            "{:.3}  {}  {}  [{}]",
+            "{:.3}  {}  {}{role}  [{}]",
             d.score,
             d.doc_id,
-            d.path,
+            d.source,
             if counts.is_empty() { "no flags".to_owned() } else { counts.join(", ") }
         )?;
         for f in d.flags.iter().take(5) {
@@ -113,14 +123,24 @@ pub fn rules(args: RulesArgs) -> anyhow::Result<()> {
             }
             clausal::risk::Scope::Document => "document".to_owned(),
         };
-        println!(
-            "{:<30} v{:<3} {:<8} {}{}  [{what}]",
-            r.id,
-            r.version,
-            r.severity,
-            r.title,
-            if r.enabled { "" } else { " (disabled)" }
-        );
+        let state = if !r.enabled {
+            " (disabled)".to_owned()
+        } else if let Some(p) = &r.policy {
+            match pack.settings.policy_value(p) {
+                v if v.is_empty() => format!(" (policy rule, silent: settings.{p} is not set)"),
+                v => format!(" (policy rule: settings.{p} = {v})"),
+            }
+        } else {
+            String::new()
+        };
+        println!("{:<30} v{:<3} {:<8} {}{state}  [{what}]", r.id, r.version, r.severity, r.title);
+        if let Some(m) = &r.measured {
+            let weight = pack.settings.weight(r);
+            println!(
+                "{:<30} measured precision {:.3}, recall {:.3} ({}); risk weight {weight:.2}",
+                "", m.precision, m.recall, m.on
+            );
+        }
     }
     println!("concepts: {}", pack.concepts.keys().cloned().collect::<Vec<_>>().join(", "));
     Ok(())
@@ -143,7 +163,7 @@ fn print_flags(flags: &[Flag], json: bool) -> anyhow::Result<()> {
             Some(c) => writeln!(
                 out,
                 "     {} clause {} {} {} (bytes {}..{}) text {}",
-                f.path,
+                f.source,
                 c.id,
                 c.number.as_deref().unwrap_or("-"),
                 c.heading.as_deref().unwrap_or(""),
@@ -151,7 +171,14 @@ fn print_flags(flags: &[Flag], json: bool) -> anyhow::Result<()> {
                 c.span.end,
                 c.text_hash
             )?,
-            None => writeln!(out, "     {} (document {})", f.path, f.doc_id)?,
+            None => writeln!(out, "     {} (document {})", f.source, f.doc_id)?,
+        }
+        if let Some(s) = &f.superseded {
+            writeln!(
+                out,
+                "     superseded: section {} is replaced by {} (document {})",
+                s.section, s.source, s.doc_id
+            )?;
         }
         if let Some(c) = &f.clause {
             writeln!(out, "     \"{}\"", c.excerpt)?;

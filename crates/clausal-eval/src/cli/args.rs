@@ -42,6 +42,21 @@ pub enum EvalCommand {
     /// A simulated reviewer answering from the CUAD labels teaches one rule: precision and
     /// recall on unreviewed clauses after 0, 10, 25 and 50 decisions.
     Feedback(FeedbackEvalArgs),
+    /// Document roles (agreement, amendment, order form, correspondence, notice, other) and
+    /// amendment links against documents labelled by reading (data/roles/labels-*.jsonl).
+    Roles(RolesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct RolesArgs {
+    /// The folder the labelled documents' paths start from (`cuad/`, `docs/`, `contracts/`).
+    #[arg(long, value_name = "DIR", default_value = "../shared/data")]
+    pub data: PathBuf,
+    /// The folder of labels-*.jsonl files (by default the one in this crate).
+    #[arg(long, value_name = "DIR")]
+    pub labels: Option<PathBuf>,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

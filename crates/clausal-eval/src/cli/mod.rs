@@ -40,6 +40,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Fm(args) => risk::eval_fm(args),
         EvalCommand::Rules(args) => risk::eval_rules(args),
         EvalCommand::Feedback(args) => risk::eval_feedback(args),
+        EvalCommand::Roles(args) => quality::roles(args),
     }
 }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use super::args::{
     CuadArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs,
-    SegmentationArgs, ThroughputArgs,
+    RolesArgs, SegmentationArgs, ThroughputArgs,
 };
 use super::{print_json, verdict};
 
@@ -369,6 +369,73 @@ pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
     );
     for f in &failures {
         println!("  below threshold: {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
+}
+
+pub fn roles(args: RolesArgs) -> anyhow::Result<ExitCode> {
+    let labels = args.labels.clone().unwrap_or_else(|| {
+        std::path::PathBuf::from(concat!(env!("CARGO_MANIFEST_DIR"), "/data/roles"))
+    });
+    let r = crate::roles(&labels, &args.data)?;
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["accuracy"] = r.accuracy().into();
+        value["link_accuracy"] = r.link_accuracy().into();
+        value["pass"] = pass.into();
+        println!("{value}");
+        return Ok(verdict(pass));
+    }
+    println!(
+        "document roles vs labels in {} (documents under {})",
+        labels.display(),
+        args.data.display()
+    );
+    println!(
+        "  documents        {} labelled, {} scored, {} not found",
+        r.labelled,
+        r.scored,
+        r.not_found.len()
+    );
+    println!(
+        "  role accuracy    {}/{} = {:.3} (threshold {})",
+        r.correct,
+        r.scored,
+        r.accuracy(),
+        crate::MIN_ROLE_ACCURACY
+    );
+    for (label, row) in &r.confusion {
+        let cells: Vec<String> = row.iter().map(|(p, n)| format!("{p} {n}")).collect();
+        println!("    {label:<15} -> {}", cells.join(", "));
+    }
+    println!(
+        "  amendment links  {}/{} = {:.3} of amendments whose agreement is in the set (threshold {}); \
+         {} wrong links, {} unlinked",
+        r.linked_right,
+        r.linkable,
+        r.link_accuracy(),
+        crate::MIN_LINK_ACCURACY,
+        r.wrong_links.len(),
+        r.unlinked.len()
+    );
+    for m in &r.misses {
+        println!("  miss: {} is {} (said {}: {})", m.doc, m.label, m.predicted, m.reason);
+    }
+    for (a, l, t) in &r.wrong_links {
+        println!("  wrong link: {a} -> {l} (label: {})", t.as_deref().unwrap_or("not in the set"));
+    }
+    for u in &r.unlinked {
+        println!("  unlinked: {u}");
+    }
+    for n in &r.not_found {
+        println!("  not found: {n}");
+    }
+    if std::env::var_os("CLAUSAL_EVAL_EXPLAIN").is_some() {
+        for d in &r.details {
+            println!("  link detail: {d}");
+        }
     }
     println!("  {}", if pass { "PASS" } else { "FAIL" });
     Ok(verdict(pass))
