@@ -76,7 +76,7 @@ fn limits_and_unknown_formats_are_typed_errors() {
     assert!(matches!(err.kind(), ErrorKind::Io { .. }), "{err}");
 }
 
-fn email_with_attachment(subject: &str, name: &str, attachment: &[u8]) -> Vec<u8> {
+pub(crate) fn email_with_attachment(subject: &str, name: &str, attachment: &[u8]) -> Vec<u8> {
     format!(
         "From: Legal <legal@example.com>\r\nTo: Ops <ops@example.com>\r\nSubject: {subject}\r\n\
          Date: Tue, 3 Mar 2026 10:00:00 +0000\r\nMessage-ID: <m1@example.com>\r\n\

@@ -303,3 +303,110 @@ enabled = false
     let err = RulePack::builtin().extend_from_file(&bad).unwrap_err().to_string();
     assert!(err.contains("bad.toml:3:9"), "{err}");
 }
+
+/// An agreement, an email that carries an amendment to it, and what document roles change:
+/// document rules judge the agreement (with its amendment), not the email; the section the
+/// amendment replaces is judged in the amendment's words; every line names its own document.
+#[test]
+fn document_roles_keep_rules_on_agreements_and_amendments_on_their_agreement() {
+    let dir = TempDir::new("risk-roles");
+    let agreement = "RESELLER AGREEMENT\n\n\
+        This Reseller Agreement is made on 1 June 2023 between Tailspin Toys LLC (\"Supplier\") \
+        and Northwind Traders Inc. (\"Reseller\").\n\n\
+        1. Appointment. Supplier appoints Reseller as a reseller of the Products; Reseller shall \
+        market them diligently.\n\n\
+        2. Payment. Reseller shall pay each invoice within thirty (30) days.\n\n\
+        14. Force Majeure. Neither party is liable for any delay caused by acts of God, fire, \
+        flood, strikes or riots beyond its reasonable control.\n\n\
+        15. Governing Law. This Agreement is governed by the laws of the State of Washington.\n";
+    let amendment = "AMENDMENT No. 1 TO THE RESELLER AGREEMENT\n\n\
+        This Amendment No. 1 is made on 3 March 2026 between Tailspin Toys LLC and Northwind \
+        Traders Inc. and amends the Reseller Agreement between them dated 1 June 2023.\n\n\
+        1. Section 14 (Force Majeure) is replaced as follows: Neither party is liable for \
+        delays caused by an epidemic, a pandemic or other events beyond its reasonable \
+        control.\n";
+    let a = dir.write("reseller.txt", agreement.as_bytes());
+    let mail =
+        crate::extract::email_with_attachment("Amendment", "amendment-1.txt", amendment.as_bytes());
+    let m = dir.write("mail.eml", &mail);
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&a, &m]);
+    let searcher = index.reader().unwrap().searcher();
+    let documents = searcher.documents().unwrap();
+    let role_of = |suffix: &str| {
+        let d = documents.iter().find(|d| d.source.ends_with(suffix)).unwrap();
+        (d.id, d.role.as_ref().map(|r| r.role))
+    };
+    let (agreement_id, agreement_role) = role_of("reseller.txt");
+    let (_, mail_role) = role_of("mail.eml");
+    let (amendment_id, amendment_role) = role_of("mail.eml#attachment-1");
+    assert_eq!(agreement_role, Some(clausal::DocRole::Agreement));
+    assert_eq!(mail_role, Some(clausal::DocRole::Correspondence));
+    assert_eq!(amendment_role, Some(clausal::DocRole::Amendment));
+    assert_eq!(searcher.amendment_links().unwrap().get(&amendment_id), Some(&agreement_id));
+    // The role filter.
+    let only = clausal::Filter::new().doc_role(clausal::DocRole::Amendment);
+    let ids = searcher.clause_ids_passing(&only).unwrap();
+    assert!(!ids.is_empty());
+    for (clause, _) in searcher.clauses_with_vectors(agreement_id).unwrap() {
+        assert!(!ids.contains(&clause.id), "an agreement clause passed the amendment filter");
+    }
+
+    let engine = RiskEngine::new(RulePack::builtin(), embedder()).unwrap();
+    // Document rules: the email body and the amendment are not judged; the agreement is, and
+    // its amendment's force majeure clause counts for it.
+    for rule in ["no-force-majeure", "no-liability-cap"] {
+        for f in flags(&searcher, &engine, rule, true) {
+            assert!(
+                f.source.ends_with("reseller.txt"),
+                "{rule} judged {} ({:?})",
+                f.source,
+                f.facts
+            );
+        }
+    }
+    assert!(flags(&searcher, &engine, "no-force-majeure", false).is_empty());
+    // Section 14 is replaced: its flag is superseded; the new clause covers epidemics.
+    let fm = flags(&searcher, &engine, "fm-no-pandemic", true);
+    let old = fm
+        .iter()
+        .find(|f| {
+            f.source.ends_with("reseller.txt")
+                && f.clause.as_ref().is_some_and(|c| c.number.as_deref() == Some("14."))
+        })
+        .expect("the agreement's force majeure clause is a candidate");
+    assert!(!old.flagged);
+    let superseded = old.superseded.as_ref().expect("superseded by the amendment");
+    assert_eq!(superseded.section, "14");
+    assert!(superseded.source.ends_with("mail.eml#attachment-1"));
+    assert!(fm.iter().all(|f| !f.flagged), "{fm:#?}");
+    // Risk lines name their own documents, with role and link.
+    let risk = engine.risk(&searcher, &RiskQuery::new().as_of("2026-01-01"), embedder()).unwrap();
+    let sources: Vec<&str> = risk.iter().map(|d| d.source.as_str()).collect();
+    assert_eq!(sources.iter().filter(|s| s.ends_with("#attachment-1")).count(), 1, "{sources:?}");
+    let amended = risk.iter().find(|d| d.source.ends_with("#attachment-1")).unwrap();
+    assert_eq!(amended.amends.as_deref(), Some(agreement_id.to_string().as_str()));
+    let agreement_risk = risk.iter().find(|d| d.source.ends_with("reseller.txt")).unwrap();
+    assert_eq!(agreement_risk.amended_by, [amendment_id.to_string()]);
+    let body = risk.iter().find(|d| d.source.ends_with("mail.eml")).unwrap();
+    assert!(body.flags.is_empty(), "{:?}", body.flags);
+}
+
+/// A policy rule is silent until a pack sets its policy.
+#[test]
+fn policy_rules_wait_for_a_policy() {
+    let dir = TempDir::new("risk-policy");
+    let a = dir.write("a.txt", contract("alpha", Some(NO_PANDEMIC)).as_bytes());
+    let index = Index::create_in_dir(dir.0.join("idx"), ModelIdentity::of(embedder())).unwrap();
+    ingest(&index, &[&a]);
+    let searcher = index.reader().unwrap().searcher();
+    let builtin = RiskEngine::new(RulePack::builtin(), embedder()).unwrap();
+    assert!(flags(&searcher, &builtin, "governing-law-not-allowed", true).is_empty());
+    let mut pack = RulePack::builtin();
+    pack.extend_from_str("[settings]\nallowed_governing_law = [\"Delaware\"]\n", "team.toml")
+        .unwrap();
+    let team = RiskEngine::new(pack, embedder()).unwrap();
+    let f = flags(&searcher, &team, "governing-law-not-allowed", false);
+    assert_eq!(f.len(), 1, "{f:?}");
+    assert!(f[0].facts[0].contains("New York"), "{:?}", f[0].facts);
+}

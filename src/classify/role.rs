@@ -187,7 +187,9 @@ static CONTRACT_TITLE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Words of obligation: what a contract is made of.
 static SHALL: LazyLock<Regex> = LazyLock::new(|| {
-    re(r"(?i)\b(?:shall|must|will|may\s+not|agrees?|undertakes?|warrants?|represents?)\b")
+    re(
+        r"(?i)\b(?:shall|must|will|may\s+not|agrees?|undertakes?|warrants?|represents?|liable|governed\s+by|indemnif\w*)\b",
+    )
 });
 static WORD: LazyLock<Regex> = LazyLock::new(|| re(r"\p{Alphabetic}{2,}"));
 /// "to the Reseller Agreement", "under that certain Master Services Agreement", "amends that
@@ -212,8 +214,9 @@ fn prefix(text: &str, n: usize) -> &str {
     &text[..end]
 }
 
-/// The title lines: up to `lines` short lines (120 bytes at most) at the start, before the
-/// first line of running text, as a range of `text` (empty when the text opens with prose).
+/// The title lines: up to `lines` short lines (120 bytes at most, not ending a sentence) at the
+/// start, before the first line of running text, as a range of `text` (empty when the text
+/// opens with prose).
 fn head(text: &str, lines: usize) -> Range<usize> {
     let mut end = 0;
     let mut at = 0;
@@ -221,7 +224,8 @@ fn head(text: &str, lines: usize) -> Range<usize> {
     for line in text.split_inclusive('\n') {
         let trimmed = line.trim();
         if !trimmed.is_empty() {
-            if trimmed.len() > 120 || taken == lines {
+            // Running text ends a title: a long line, or one that ends a sentence.
+            if trimmed.len() > 120 || taken == lines || trimmed.ends_with(['.', ';', ',']) {
                 break;
             }
             taken += 1;
@@ -623,7 +627,7 @@ mod tests {
         assert_eq!(role(DocKind::Docx, notice), DocRole::Notice);
         let letter = "Dear Ms. Smith,\n\nThank you for your proposal of last week. We have reviewed the pricing and would like to meet to discuss the next steps in our evaluation.\n\nSincerely,\nJohn";
         assert_eq!(role(DocKind::Pdf, letter), DocRole::Correspondence);
-        let order = "ORDER FORM\n\nThis Order Form is issued under the Cloud Service Agreement between Provider and Customer. Subscription Period: 12 months. Fees: USD 10,000 per year. Cover Page variables apply.";
+        let order = "ORDER FORM\n\nThis Order Form is issued under the Cloud Service Agreement between Provider and Customer.\n\nSubscription Period: 12 months\nFees: USD 10,000 per year\nPayment Terms: 30 days from invoice\n";
         let o = document_role(DocKind::Docx, None, order);
         assert_eq!(o.role, DocRole::OrderForm);
         assert_eq!(o.amends.and_then(|a| a.title).as_deref(), Some("Cloud Service Agreement"));
@@ -646,15 +650,28 @@ mod tests {
             "AMENDMENT No. 1 TO THE RESELLER AGREEMENT\n\n1. Section 14 is replaced as follows: force majeure covers epidemics.",
         );
         let parties = vec!["Tailspin Toys LLC".to_owned(), "Northwind Traders Inc.".to_owned()];
+        let one = vec!["Northwind Traders, Inc".to_owned()];
         let none: Vec<String> = Vec::new();
+        // A two-word title and a shared party.
         let docs = [
             RoleSummary { key: 1, role: &agreement, parties: &parties, date: Some("2023-06-01") },
             RoleSummary { key: 2, role: &other, parties: &none, date: None },
-            RoleSummary { key: 3, role: &amendment, parties: &none, date: Some("2026-03-03") },
+            RoleSummary { key: 3, role: &amendment, parties: &one, date: Some("2026-03-03") },
         ];
         let links = link_amendments(&docs);
         assert_eq!(links.get(&3), Some(&1));
         assert_eq!(links.len(), 1);
+        // The title alone is not enough, nor an agreement dated after the amendment.
+        let alone = [
+            RoleSummary { key: 1, role: &agreement, parties: &parties, date: Some("2023-06-01") },
+            RoleSummary { key: 3, role: &amendment, parties: &none, date: Some("2026-03-03") },
+        ];
+        assert!(link_amendments(&alone).is_empty());
+        let later = [
+            RoleSummary { key: 1, role: &agreement, parties: &parties, date: Some("2027-01-01") },
+            RoleSummary { key: 3, role: &amendment, parties: &one, date: Some("2026-03-03") },
+        ];
+        assert!(link_amendments(&later).is_empty());
         assert!("order-form".parse::<DocRole>().is_ok_and(|r| r == DocRole::OrderForm));
         assert!("memo".parse::<DocRole>().is_err());
     }

@@ -104,7 +104,8 @@ impl RiskEngine {
         &self.pack
     }
 
-    /// Runs every enabled rule (or only `only`, when given) over a document. Returns every
+    /// Runs every enabled rule (or only `only`, when given) over a document (none over
+    /// correspondence and documents of role `other`). Returns every
     /// candidate, flags and the candidates below the threshold alike, feedback applied when
     /// given; `as_of` is the date fact tests count from (`YYYY-MM-DD`).
     ///
@@ -126,6 +127,10 @@ impl RiskEngine {
                 self.model_id,
                 embedder.model_id()
             )));
+        }
+        // A message about a contract, or a document that is none, has no clauses to judge.
+        if doc.role.is_some_and(|r| matches!(r, DocRole::Correspondence | DocRole::Other)) {
+            return Ok(Vec::new());
         }
         let definitions = definitions(doc);
         let mut out = Vec::new();

@@ -186,13 +186,16 @@ impl Settings {
         }
     }
 
-    /// The weight of a flag of `rule` in a document's risk score.
+    /// The weight of a flag of `rule` in a document's risk score: its entry in
+    /// [`rule_weights`](Settings::rule_weights), else its severity's appetite, times the rule's
+    /// [measured](Rule::measured) precision when that is known (a flag counts by how often such
+    /// flags were right).
     pub fn weight(&self, rule: &Rule) -> f32 {
-        self.rule_weights
-            .get(&rule.id)
-            .or_else(|| self.appetite.get(&rule.severity))
-            .copied()
-            .unwrap_or(0.5)
+        if let Some(w) = self.rule_weights.get(&rule.id) {
+            return *w;
+        }
+        let appetite = self.appetite.get(&rule.severity).copied().unwrap_or(0.5);
+        appetite * rule.measured.as_ref().map_or(1.0, |m| m.precision.clamp(0.0, 1.0))
     }
 }
 

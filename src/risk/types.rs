@@ -59,7 +59,8 @@ pub struct DocInput<'a> {
     /// What the document is in the archive, when known. Document rules judge agreements (and
     /// documents whose role is not known) only: not the email that carries a contract, nor an
     /// amendment alone (its clauses count for the agreement it amends, see
-    /// [`amendments`](DocInput::amendments)).
+    /// [`amendments`](DocInput::amendments)); no rule judges correspondence or documents of
+    /// role `other`.
     pub role: Option<DocRole>,
     /// Clauses in document order.
     pub clauses: Vec<ClauseInput<'a>>,

@@ -34,7 +34,7 @@ use crate::error::Error;
 use clausal::Embedder;
 use clausal::facts::{ContractFacts, Fact};
 use clausal::risk::{
-    ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, review_order_by,
+    ClauseInput, DocInput, Feedback, Flag, Match, RiskEngine, RulePack, Scope, review_order_by,
 };
 use clausal::{Clause, ClauseKind, DocRole, KindScore, TrainOptions};
 use clausal::{Decision, ReviewStore, TextHash, Verdict};
@@ -554,6 +554,10 @@ pub struct RuleScore {
     pub recall: f64,
     /// F1.
     pub f1: f64,
+    /// Contracts scored: all of them for clause rules; for document rules those typed
+    /// agreements, since document rules judge an amendment with its agreement (CUAD's
+    /// amendments come without theirs).
+    pub judged: usize,
 }
 
 /// What `clausal eval rules` prints.
@@ -630,11 +634,14 @@ pub fn rules(
         .iter()
         .map(|&(rule, category, on_presence)| {
             let has = truth.get(category);
+            let document = engine.pack().rule(rule).is_some_and(|r| r.scope == Scope::Document);
+            let judged: Vec<usize> =
+                (0..n).filter(|&i| !document || prepared.roles[i] == DocRole::Agreement).collect();
             let should = |i: usize| has.is_some_and(|h| h.contains(&i)) == on_presence;
             let fired = |i: usize| flags[i].iter().any(|f| f.flagged && f.rule_id == rule);
-            let positives = (0..n).filter(|&i| should(i)).count();
-            let fired_n = (0..n).filter(|&i| fired(i)).count();
-            let tp = (0..n).filter(|&i| should(i) && fired(i)).count();
+            let positives = judged.iter().filter(|&&i| should(i)).count();
+            let fired_n = judged.iter().filter(|&&i| fired(i)).count();
+            let tp = judged.iter().filter(|&&i| should(i) && fired(i)).count();
             let (precision, recall, f1) = prf(tp, fired_n - tp, positives - tp);
             RuleScore {
                 rule: rule.to_owned(),
@@ -645,6 +652,7 @@ pub fn rules(
                 precision,
                 recall,
                 f1,
+                judged: judged.len(),
             }
         })
         .collect();

@@ -82,25 +82,43 @@ fn demo_runs() {
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("all-MiniLM-L6-v2 (384 dimensions"), "{stdout}");
-    // The sample archive: a PDF, a DOCX, a Markdown file and an email with a DOCX attachment.
-    assert!(stdout.contains("ingested 4 files"), "{stdout}");
-    assert!(stdout.contains("5 documents"), "{stdout}");
+    // The sample archive: two PDFs, a DOCX, a Markdown file and an email with a DOCX attachment.
+    assert!(stdout.contains("ingested 5 files"), "{stdout}");
+    assert!(stdout.contains("6 documents"), "{stdout}");
     // The hybrid search finds a force majeure clause first.
     let hybrid = stdout.split("Hybrid search").nth(1).unwrap();
     let first_hit = hybrid.lines().find(|l| l.trim_start().starts_with("1.")).unwrap();
     assert!(first_hit.contains("force_majeure"), "{stdout}");
-    // Force majeure clauses without pandemic words: only the supply agreement's.
+    // Force majeure clauses without pandemic words: the supply and reseller agreements'.
     let lexical = stdout.split("BM25 with a kind filter").nth(1).unwrap();
     let lexical = lexical.split("A question in plain words").next().unwrap();
-    assert!(lexical.contains("fabrikam-litware-supply.docx"), "{stdout}");
+    assert!(lexical.contains("fabrikam-litware-supply.docx (agreement)"), "{stdout}");
+    assert!(lexical.contains("tailspin-northwind-reseller.pdf (agreement)"), "{stdout}");
     assert!(!lexical.contains("northwind-contoso-msa.pdf"), "{stdout}");
     assert!(!lexical.contains("reseller-amendment-email.eml"), "{stdout}");
-    // The flagship risk rule flags the same clause, and only it.
+    // The demo sets a governing-law policy and says so.
+    assert!(stdout.contains("allowed governing law New York, Delaware"), "{stdout}");
+    // The flagship risk rule flags the supply agreement's clause; the reseller agreement's is
+    // replaced by the amendment the email carries.
     let flags = stdout.split("Risk flags:").nth(1).unwrap();
     let flags = flags.split("Documents by risk score").next().unwrap();
-    let flagged: Vec<&str> = flags.lines().filter(|l| l.contains("clause ")).collect();
-    assert_eq!(flagged.len(), 1, "{stdout}");
-    assert!(flagged[0].contains("fabrikam-litware-supply.docx"), "{stdout}");
+    let lines: Vec<&str> = flags.lines().filter(|l| l.contains("clause ")).collect();
+    assert_eq!(lines.len(), 2, "{stdout}");
+    assert!(lines[0].contains("fabrikam-litware-supply.docx") && !lines[0].contains("not a flag"));
+    assert!(
+        lines[1].contains("tailspin-northwind-reseller.pdf")
+            && lines[1].contains("not a flag: section 14 is replaced by")
+            && lines[1].contains("reseller-amendment-email.eml#attachment-1"),
+        "{stdout}"
+    );
+    // Every risk line names its own document; the email body is not judged.
+    let risk = stdout.split("Documents by risk score").nth(1).unwrap();
+    assert!(risk.contains("reseller-amendment-email.eml (correspondence): no flags"), "{stdout}");
+    assert!(
+        risk.contains("reseller-amendment-email.eml#attachment-1 (amendment, amends ")
+            && risk.contains("tailspin-northwind-reseller.pdf):"),
+        "{stdout}"
+    );
 }
 
 #[test]

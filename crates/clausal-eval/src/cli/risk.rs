@@ -97,16 +97,20 @@ pub fn eval_rules(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
         r.folds.map_or("the shipped classifier".to_owned(), |folds| folds.to_string())
     );
     println!(
-        "    {:<30} {:<30} {:>5} {:>6} {:>6} {:>6} {:>6}",
-        "rule", "category", "pos", "fired", "P", "R", "F1"
+        "    {:<30} {:<30} {:>5} {:>6} {:>6} {:>6} {:>6} {:>7}",
+        "rule", "category", "pos", "fired", "P", "R", "F1", "judged"
     );
     for s in &r.rules {
         let cat = if s.on_presence { s.category.clone() } else { format!("no {}", s.category) };
         println!(
-            "    {:<30} {:<30} {:>5} {:>6} {:>6.3} {:>6.3} {:>6.3}",
-            s.rule, cat, s.positives, s.fired, s.precision, s.recall, s.f1
+            "    {:<30} {:<30} {:>5} {:>6} {:>6.3} {:>6.3} {:>6.3} {:>7}",
+            s.rule, cat, s.positives, s.fired, s.precision, s.recall, s.f1, s.judged
         );
     }
+    println!(
+        "  document rules are scored on the contracts typed agreements (`judged`): they judge an \
+         amendment with the agreement it amends"
+    );
     println!("  flags per rule (all contracts):");
     for (rule, n) in &r.flags_per_rule {
         println!("    {rule:<30} {n}");
