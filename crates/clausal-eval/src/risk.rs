@@ -213,7 +213,10 @@ pub struct FmRuleReport {
     pub true_flags: usize,
     /// `true_flags / flags`.
     pub precision: f64,
-    /// Contracts without a force majeure provision (no gold row).
+    /// Contracts `no-force-majeure` does not judge (not typed agreements: amendments, ...),
+    /// left out of its figures.
+    pub not_judged: usize,
+    /// Contracts without a force majeure provision (no gold row), among those judged.
     pub without_fm: usize,
     /// Contracts `no-force-majeure` flagged.
     pub no_fm_flagged: usize,
@@ -464,6 +467,12 @@ pub fn fm(
                     },
                 });
             }
+        }
+        // A document rule judges agreements: an amendment is judged with its agreement, which
+        // CUAD's amendments come without.
+        if prepared.roles[i] != DocRole::Agreement {
+            r.not_judged += 1;
+            continue;
         }
         let no_fm = flags[i].iter().any(|f| f.flagged && f.rule_id == "no-force-majeure");
         let truth = provs.is_empty();

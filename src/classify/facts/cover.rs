@@ -146,10 +146,11 @@ pub fn cover_terms(text: &str) -> Vec<CoverTerm> {
             if let Some((end, v)) = value {
                 push(label, value_of(&v), start..end);
             }
-        } else if let Some((left, right)) = line.split_once(':') {
-            if is_label(left) && !right.trim_start().starts_with("//") {
-                push(left, value_of(right), start..start + line.len());
-            }
+        } else if let Some((left, right)) = line.split_once(':')
+            && is_label(left)
+            && !right.trim_start().starts_with("//")
+        {
+            push(left, value_of(right), start..start + line.len());
         }
         i += 1;
     }

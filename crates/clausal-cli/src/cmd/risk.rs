@@ -136,8 +136,13 @@ pub fn rules(args: RulesArgs) -> anyhow::Result<()> {
         println!("{:<30} v{:<3} {:<8} {}{state}  [{what}]", r.id, r.version, r.severity, r.title);
         if let Some(m) = &r.measured {
             let weight = pack.settings.weight(r);
+            let short = if m.precision < 0.85 || m.recall < 0.70 {
+                "; short of precision 0.85 / recall 0.70 (README \"Risk flags\")"
+            } else {
+                ""
+            };
             println!(
-                "{:<30} measured precision {:.3}, recall {:.3} ({}); risk weight {weight:.2}",
+                "{:<30} measured precision {:.3}, recall {:.3} ({}); risk weight {weight:.2}{short}",
                 "", m.precision, m.recall, m.on
             );
         }

@@ -63,14 +63,15 @@ pub fn eval_fm(args: RiskEvalArgs) -> anyhow::Result<ExitCode> {
         crate::MIN_FM_RULE_PRECISION
     );
     println!(
-        "  no-force-majeure: precision {:.3} ({}/{}), recall {:.3} ({}/{} contracts without one; threshold {})",
+        "  no-force-majeure: precision {:.3} ({}/{}), recall {:.3} ({}/{} contracts without one; threshold {}; {} contracts not typed agreements not judged)",
         r.no_fm_precision,
         r.no_fm_right,
         r.no_fm_flagged,
         r.no_fm_recall,
         r.no_fm_right,
         r.without_fm,
-        crate::MIN_NO_FM
+        crate::MIN_NO_FM,
+        r.not_judged
     );
     print_cases("misses", &r.misses, args.all_cases);
     print_cases("covering provisions flagged", &r.covering_cases, args.all_cases);
