@@ -19,7 +19,6 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 use serde::Serialize;
 
-use crate::classify::facts::FactValue;
 use crate::classify::{Analysis, Classifier};
 use crate::embed::Embedder;
 use crate::error::{Error, ErrorKind, Result};
@@ -412,14 +411,7 @@ fn analyze_document(doc: Document, classifier: &Classifier) -> AnalyzedDocument 
 fn analyzed(mut doc: Document, clauses: Vec<Clause>, analysis: Analysis) -> AnalyzedDocument {
     let Analysis { clauses: typed, kinds, facts, role } = analysis;
     let date = document_date(&doc, &facts);
-    let parties = facts
-        .parties
-        .iter()
-        .filter_map(|f| match &f.value {
-            FactValue::Party { name, .. } => Some(name.clone()),
-            _ => None,
-        })
-        .collect();
+    let parties = facts.party_names();
     let clauses = clauses
         .into_iter()
         .zip(typed)

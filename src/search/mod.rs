@@ -28,7 +28,6 @@ use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
 
 use crate::classify::ClauseKind;
-use crate::classify::facts::FactValue;
 use crate::classify::role::{DocRole, RoleSummary, link_amendments};
 use crate::embed::Embedder;
 use crate::error::{Error, Result};
@@ -1027,24 +1026,10 @@ fn dir_size(dir: &std::path::Path) -> u64 {
 pub(crate) fn amendment_links(documents: &[DocumentRecord]) -> HashMap<DocId, DocId> {
     let parties: Vec<Vec<String>> = documents
         .iter()
-        .map(|d| {
-            d.facts
-                .iter()
-                .flat_map(|f| &f.parties)
-                .filter_map(|f| match &f.value {
-                    FactValue::Party { name, .. } => Some(name.clone()),
-                    _ => None,
-                })
-                .collect()
-        })
+        .map(|d| d.facts.as_ref().map(|f| f.party_names()).unwrap_or_default())
         .collect();
-    let dates: Vec<Option<&str>> = documents
-        .iter()
-        .map(|d| match d.facts.as_ref().and_then(|f| f.agreement_date.as_ref()).map(|f| &f.value) {
-            Some(FactValue::Date { iso }) => Some(iso.as_str()),
-            _ => None,
-        })
-        .collect();
+    let dates: Vec<Option<&str>> =
+        documents.iter().map(|d| d.facts.as_ref().and_then(|f| f.agreement_iso())).collect();
     let summaries: Vec<RoleSummary<'_, DocId>> = documents
         .iter()
         .enumerate()

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
-use clausal::facts::{ContractFacts, FactValue};
+use clausal::facts::ContractFacts;
 use clausal::role::{RoleSummary, link_amendments, role_of};
 use clausal::{DocRole, ExtractOptions, RoleAssignment};
 use serde::{Deserialize, Serialize};
@@ -176,18 +176,7 @@ pub fn roles(labels: &Path, data: &Path) -> crate::Result<RolesReport> {
             });
         }
         let facts = ContractFacts::from_text(&doc.text);
-        let parties = facts
-            .parties
-            .iter()
-            .filter_map(|f| match &f.value {
-                FactValue::Party { name, .. } => Some(name.clone()),
-                _ => None,
-            })
-            .collect();
-        let date = match facts.agreement_date.map(|f| f.value) {
-            Some(FactValue::Date { iso }) => Some(iso),
-            _ => None,
-        };
+        let (parties, date) = (facts.party_names(), facts.agreement_iso().map(str::to_owned));
         scored.push(Scored { doc: label.doc.clone(), role, parties, date });
     }
     let summaries: Vec<RoleSummary<'_, usize>> = scored

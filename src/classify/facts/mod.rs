@@ -201,6 +201,25 @@ pub struct ContractFacts {
 }
 
 impl ContractFacts {
+    /// The names of its parties, in order.
+    pub fn party_names(&self) -> Vec<String> {
+        self.parties
+            .iter()
+            .filter_map(|f| match &f.value {
+                FactValue::Party { name, .. } => Some(name.clone()),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Its agreement date (ISO 8601, possibly partial), when known.
+    pub fn agreement_iso(&self) -> Option<&str> {
+        match self.agreement_date.as_ref().map(|f| &f.value) {
+            Some(FactValue::Date { iso }) => Some(iso),
+            _ => None,
+        }
+    }
+
     /// Reads a contract's text.
     pub fn from_text(text: &str) -> ContractFacts {
         let agreement_date = agreement_date::agreement_date(text);
