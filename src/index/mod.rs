@@ -31,69 +31,17 @@ use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 
 use crate::embed::Embedder;
 use crate::error::{Error, ErrorKind, Result};
-use crate::extract::DocId;
 pub use crate::review::TextHash;
 
+pub use crate::segment::ClauseId;
 pub use manifest::{FORMAT_VERSION, Manifest};
 pub(crate) use records::Fields;
 pub use writer::{CommitInfo, IndexWriter, PreparedClause};
 
 pub(crate) use vectors::{VectorFile, VectorKey, collect_keys};
-
-/// Identifies a clause: derived from its document's id and its position, so it is stable across
-/// re-ingestion of the same file.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
-#[serde(into = "String", try_from = "String")]
-pub struct ClauseId(pub u64);
-
-impl ClauseId {
-    /// The id of the clause at `ordinal` in document `doc`.
-    pub fn new(doc: DocId, ordinal: u32) -> ClauseId {
-        let mut h = Sha256::new();
-        h.update(b"clause\0");
-        h.update(doc.0.to_be_bytes());
-        h.update(ordinal.to_be_bytes());
-        ClauseId(first_u64(&h.finalize()))
-    }
-}
-
-impl fmt::Display for ClauseId {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{:016x}", self.0)
-    }
-}
-
-impl From<ClauseId> for String {
-    fn from(id: ClauseId) -> String {
-        id.to_string()
-    }
-}
-
-impl TryFrom<String> for ClauseId {
-    type Error = std::num::ParseIntError;
-
-    fn try_from(s: String) -> std::result::Result<ClauseId, Self::Error> {
-        u64::from_str_radix(&s, 16).map(ClauseId)
-    }
-}
-
-impl std::str::FromStr for ClauseId {
-    type Err = std::num::ParseIntError;
-
-    fn from_str(s: &str) -> std::result::Result<ClauseId, Self::Err> {
-        u64::from_str_radix(s, 16).map(ClauseId)
-    }
-}
-
-fn first_u64(digest: &[u8]) -> u64 {
-    let mut first = [0u8; 8];
-    first.copy_from_slice(&digest[..8]);
-    u64::from_be_bytes(first)
-}
 
 /// The embedding model an index was built with. Vectors of different models, or of different
 /// engines running one model (they agree closely but not exactly), are never mixed in one index.
@@ -439,6 +387,7 @@ impl CommitPayload {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::extract::DocId;
 
     #[test]
     fn clause_ids_differ_by_position_and_document() {

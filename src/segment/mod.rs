@@ -16,7 +16,7 @@ mod pass;
 
 use serde::{Deserialize, Serialize};
 
-use crate::extract::Document;
+use crate::extract::{DocId, Document};
 use pass::{Pass, finish, sanitize_blocks, split_lines};
 
 /// Word budget of a clause without internal numbering; longer clauses are split at blocks.
@@ -42,6 +42,55 @@ pub enum ClauseRole {
     Exhibit,
     /// Anything else (unnumbered paragraphs, overflow pieces of long clauses).
     Other,
+}
+
+/// Identifies a clause: derived from its document's id and its position, so it is stable across
+/// re-ingestion of the same file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(into = "String", try_from = "String")]
+pub struct ClauseId(pub u64);
+
+impl ClauseId {
+    /// The id of the clause at `ordinal` in document `doc`.
+    pub fn new(doc: DocId, ordinal: u32) -> ClauseId {
+        use sha2::Digest as _;
+        let mut h = sha2::Sha256::new();
+        h.update(b"clause\0");
+        h.update(doc.0.to_be_bytes());
+        h.update(ordinal.to_be_bytes());
+        let digest = h.finalize();
+        let mut first = [0u8; 8];
+        first.copy_from_slice(&digest[..8]);
+        ClauseId(u64::from_be_bytes(first))
+    }
+}
+
+impl std::fmt::Display for ClauseId {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{:016x}", self.0)
+    }
+}
+
+impl From<ClauseId> for String {
+    fn from(id: ClauseId) -> String {
+        id.to_string()
+    }
+}
+
+impl TryFrom<String> for ClauseId {
+    type Error = std::num::ParseIntError;
+
+    fn try_from(s: String) -> std::result::Result<ClauseId, Self::Error> {
+        u64::from_str_radix(&s, 16).map(ClauseId)
+    }
+}
+
+impl std::str::FromStr for ClauseId {
+    type Err = std::num::ParseIntError;
+
+    fn from_str(s: &str) -> std::result::Result<ClauseId, Self::Err> {
+        u64::from_str_radix(s, 16).map(ClauseId)
+    }
 }
 
 /// One citable clause.

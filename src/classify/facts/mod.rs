@@ -24,6 +24,7 @@ mod durations;
 mod law;
 mod parties;
 mod renewal;
+pub mod term;
 
 use std::ops::Range;
 
@@ -198,6 +199,16 @@ pub struct ContractFacts {
     /// ([`cover::cover_terms`]).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub cover: Vec<cover::CoverTerm>,
+    /// A stated effective or commencement date, when the contract states one apart from its
+    /// agreement date ([`term`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub effective_date: Option<Fact>,
+    /// The term: its stated end, or its length and what it runs from, or an open end.
+    #[serde(default)]
+    pub term: term::TermFacts,
+    /// The notice needed to terminate for convenience.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub termination_notice: Option<Fact>,
 }
 
 impl ContractFacts {
@@ -244,7 +255,14 @@ impl ContractFacts {
                     .map(|(span, name)| Fact { value: FactValue::Jurisdiction { name }, span })
             });
         let (renewal_term, notice_period) = renewal::renewal(text);
+        let term = term::term(text);
+        // A start date stated in the term sentence ("shall commence on November 1, 2017") is
+        // the effective date when no other is stated.
+        let effective_date = term::effective_date(text).or_else(|| term.start_date.clone());
         ContractFacts {
+            effective_date,
+            term,
+            termination_notice: term::termination_notice(text),
             agreement_date,
             governing_law,
             renewal_term,
