@@ -178,6 +178,7 @@
 
 mod civil;
 mod classify;
+pub mod deadlines;
 mod embed;
 mod error;
 mod extract;
@@ -220,8 +221,8 @@ pub use review::{
     TextHash, Timestamp, Verdict, Verification,
 };
 pub use search::{
-    Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, SearchMode, SearchRequest,
-    Searcher, Similar, Snippet,
+    DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, SearchMode,
+    SearchRequest, Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

@@ -20,6 +20,7 @@ use rayon::prelude::*;
 use serde::Serialize;
 
 use crate::classify::{Analysis, Classifier};
+use crate::deadlines::{ClauseSpan, KeyDates};
 use crate::embed::Embedder;
 use crate::error::{Error, ErrorKind, Result};
 use crate::extract::{DocId, Document, ExtractOptions, extract_bytes};
@@ -412,7 +413,7 @@ fn analyzed(mut doc: Document, clauses: Vec<Clause>, analysis: Analysis) -> Anal
     let Analysis { clauses: typed, kinds, facts, role } = analysis;
     let date = document_date(&doc, &facts);
     let parties = facts.party_names();
-    let clauses = clauses
+    let clauses: Vec<AnalyzedClause> = clauses
         .into_iter()
         .zip(typed)
         .map(|(clause, typed)| {
@@ -428,9 +429,22 @@ fn analyzed(mut doc: Document, clauses: Vec<Clause>, analysis: Analysis) -> Anal
             }
         })
         .collect();
+    // Key dates need the document's text for their spans' words: computed before it goes.
+    let spans: Vec<ClauseSpan> =
+        clauses.iter().map(|c: &AnalyzedClause| (c.id, c.clause.span.clone())).collect();
+    let key_dates = KeyDates::compute(&facts, &doc.text, &spans);
     doc.text = String::new();
     doc.blocks = Vec::new();
-    AnalyzedDocument { doc, date, parties, kinds, facts, role: Some(role), clauses }
+    AnalyzedDocument {
+        doc,
+        date,
+        parties,
+        kinds,
+        facts,
+        role: Some(role),
+        clauses,
+        key_dates: Some(key_dates),
+    }
 }
 
 /// Adds texts that are each one clause already (a clause library, a benchmark corpus):
@@ -460,6 +474,8 @@ pub fn ingest_clause_texts(
             // One clause is not a contract: the names it mentions are not the parties of a
             // document, so clause texts are not filtered by party.
             analyzed.parties.clear();
+            // Nor are its dates a contract's key dates.
+            analyzed.key_dates = None;
             (FileKey { path: key.clone(), hash: id.0 }, analyzed)
         })
         .collect();

@@ -2,6 +2,7 @@
 
 mod architecture;
 mod classify;
+mod deadlines;
 mod embed;
 mod extract;
 mod fixtures;

@@ -14,6 +14,7 @@ use crate::civil;
 use crate::classify::KindScore;
 use crate::classify::facts::{ContractFacts, Fact, FactValue};
 use crate::classify::role::{DocRole, RoleAssignment};
+use crate::deadlines::KeyDates;
 use crate::extract::{DocId, DocKind, Document};
 use crate::segment::{Clause, ClauseRole};
 
@@ -69,6 +70,8 @@ pub(crate) struct Fields {
     pub(crate) doc_role: Option<Field>,
     /// The document's [`RoleAssignment`] as JSON, on document records.
     pub(crate) role_info: Option<Field>,
+    /// `None` in indexes made before key dates.
+    pub(crate) key_dates: Option<Field>,
 }
 
 fn stemmed(stored: bool) -> TextOptions {
@@ -125,6 +128,7 @@ impl Fields {
         b.add_u64_field("clauses", STORED);
         b.add_text_field("doc_role", STRING | STORED);
         b.add_text_field("role_info", STORED);
+        b.add_text_field("key_dates", STORED);
         Fields::from_schema(&b.build()).expect("the schema has every field")
     }
 
@@ -166,6 +170,7 @@ impl Fields {
             clauses: f("clauses")?,
             doc_role: schema.get_field("doc_role").ok(),
             role_info: schema.get_field("role_info").ok(),
+            key_dates: schema.get_field("key_dates").ok(),
         })
     }
 }
@@ -193,6 +198,9 @@ pub(crate) struct AnalyzedDocument {
     /// `None` for texts added as clauses ([`IndexWriter::add_prepared`](super::IndexWriter::add_prepared)).
     pub(crate) role: Option<RoleAssignment>,
     pub(crate) clauses: Vec<AnalyzedClause>,
+    /// Computed from `facts` while the document's text was at hand ([`KeyDates::compute`]);
+    /// `None` for texts added as clauses.
+    pub(crate) key_dates: Option<KeyDates>,
 }
 
 /// The file an analysed document came from.
@@ -244,6 +252,9 @@ impl Fields {
         }
         if let (Some(field), Some(role)) = (self.role_info, &a.role) {
             t.add_text(field, serde_json::to_string(role).unwrap_or_default());
+        }
+        if let (Some(field), Some(dates)) = (self.key_dates, &a.key_dates) {
+            t.add_text(field, serde_json::to_string(dates).unwrap_or_default());
         }
         t
     }
@@ -389,6 +400,9 @@ pub struct DocumentRecord {
     /// agreement it names (`None` in indexes made before roles, and for texts added as
     /// clauses).
     pub role: Option<RoleAssignment>,
+    /// Its key dates, computed from its facts when it was ingested (`None` in indexes made
+    /// before key dates).
+    pub key_dates: Option<KeyDates>,
 }
 
 pub(crate) fn str_of(d: &TantivyDocument, f: Field) -> Option<&str> {
@@ -455,6 +469,7 @@ impl Fields {
             pages: u64_of(d, self.pages).unwrap_or(0),
             clauses: u64_of(d, self.clauses).unwrap_or(0),
             role: self.role_info.and_then(|f| json_of(d, f)),
+            key_dates: self.key_dates.and_then(|f| json_of(d, f)),
         }
     }
 }

@@ -338,6 +338,7 @@ impl IndexWriter {
                 kinds: c.kinds.clone(),
                 facts: ContractFacts::default(),
                 role: None,
+                key_dates: None,
                 clauses: vec![AnalyzedClause {
                     id: ClauseId::new(id, 0),
                     clause,

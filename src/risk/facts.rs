@@ -138,11 +138,19 @@ fn renewal_deadline(facts: &ContractFacts, as_of: &str, window: u32) -> Option<S
     // The first renewal whose notice deadline is not yet past (at most 10,000 periods on).
     let renewal = (1..10_000).map_while(renewal_after).find(|&r| r - notice >= today)?;
     let deadline = renewal - notice;
+    let on = |d: i64| civil::from_days(d).map(|d| d.to_string()).unwrap_or_default();
     (deadline - today <= i64::from(window)).then(|| {
+        let days = match deadline - today {
+            0 => "today".to_owned(),
+            1 => "tomorrow".to_owned(),
+            n => format!("in {n} days"),
+        };
         format!(
-            "next renewal about {} days after {as_of}; notice of {notice} days due in {} days",
-            renewal - today,
-            deadline - today
+            "notice due {}, {days} ({notice} days before the renewal of {}, counted from the \
+             agreement date {})",
+            on(deadline),
+            on(renewal),
+            start
         )
     })
 }
@@ -162,7 +170,7 @@ mod tests {
         };
         // Next renewal 2026-03-01 (yearly): notice due 60 days before, 2025-12-31.
         let line = renewal_deadline(&facts, "2025-12-01", 90).unwrap();
-        assert!(line.contains("due in 30 days"), "{line}");
+        assert!(line.contains("notice due 2025-12-31, in 30 days"), "{line}");
         assert!(renewal_deadline(&facts, "2025-06-01", 90).is_none());
         // Past this year's deadline: the next one is a year on.
         assert!(renewal_deadline(&facts, "2026-01-15", 90).is_none());

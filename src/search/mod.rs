@@ -10,9 +10,11 @@
 //! default) or, as an option, by a weighted mix of normalised scores. Every hit carries each
 //! ranker's rank and score, so a result can always be explained.
 
+mod deadlines;
 mod reader;
 mod vector;
 
+pub use deadlines::DeadlineQuery;
 pub use reader::IndexReader;
 
 use std::collections::{HashMap, HashSet};
@@ -562,6 +564,25 @@ impl Searcher {
         Ok(out)
     }
 
+    /// The documents that pass `filter` (its document-level parts: documents, formats, roles,
+    /// dates, party, kinds), in path order.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidQuery`](crate::error::ErrorKind::InvalidQuery) for a bad filter; if
+    /// the text index cannot be read.
+    pub fn documents_matching(&self, filter: &Filter) -> Result<Vec<DocumentRecord>> {
+        if filter.is_empty() {
+            return self.documents();
+        }
+        let f = self.index.fields();
+        let q = self.filter_query_on(filter, RECORD_DOCUMENT)?;
+        let mut out: Vec<DocumentRecord> =
+            self.docs(q.as_ref())?.iter().map(|d| f.document_of(d)).collect();
+        out.sort_by(|a, b| (&a.path, &a.source).cmp(&(&b.path, &b.source)));
+        Ok(out)
+    }
+
     /// The agreement each amendment in the snapshot amends, where the snapshot holds it
     /// ([`link_amendments`](crate::classify::role::link_amendments): the title the amendment
     /// names, then shared parties and dates). Keys are amendments, values agreements.
@@ -664,9 +685,15 @@ impl Searcher {
 
     /// The filter as a query on clause records.
     fn filter_query(&self, filter: &Filter) -> Result<Box<dyn Query>> {
+        self.filter_query_on(filter, RECORD_CLAUSE)
+    }
+
+    /// The filter as a query on records of type `record` (clause or document records; both
+    /// carry the fields a filter reads).
+    fn filter_query_on(&self, filter: &Filter, record: &str) -> Result<Box<dyn Query>> {
         let f = self.index.fields();
         let mut must: Vec<(Occur, Box<dyn Query>)> =
-            vec![(Occur::Must, Box::new(self.record_query(RECORD_CLAUSE)))];
+            vec![(Occur::Must, Box::new(self.record_query(record)))];
         let any = |terms: Vec<Term>| -> Box<dyn Query> {
             Box::new(BooleanQuery::new(
                 terms
