@@ -94,7 +94,7 @@ pub fn load(dir: &Path) -> crate::error::Result<Vec<CuadContract>> {
 
 /// The contract type of each contract named in `contracts.csv` (columns `stem` and
 /// `contract_type`), by [`name_key`]; empty when the folder has no such file.
-fn contract_types(dir: &Path) -> crate::error::Result<HashMap<String, String>> {
+pub(crate) fn contract_types(dir: &Path) -> crate::error::Result<HashMap<String, String>> {
     let path = dir.join("contracts.csv");
     if !path.exists() {
         return Ok(HashMap::new());

@@ -74,28 +74,37 @@ pub(crate) fn fold_assignment(contracts: &[CuadContract], folds: Folds) -> Vec<u
     match folds.by {
         FoldBy::Name => (0..contracts.len()).map(|i| i % k).collect(),
         FoldBy::ContractType => {
-            let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
-            for (i, c) in contracts.iter().enumerate() {
-                let group = match &c.contract_type {
-                    Some(t) => format!("type {t}"),
-                    None => format!("untyped {}", i % k),
-                };
-                groups.entry(group).or_default().push(i);
-            }
-            let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
-            groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
-            let mut sizes = vec![0usize; k];
-            let mut out = vec![0; contracts.len()];
-            for (_, members) in groups {
-                let fold = (0..k).min_by_key(|&f| (sizes[f], f)).unwrap_or(0);
-                sizes[fold] += members.len();
-                for i in members {
-                    out[i] = fold;
-                }
-            }
-            out
+            let types: Vec<Option<&str>> =
+                contracts.iter().map(|c| c.contract_type.as_deref()).collect();
+            type_folds(&types, k)
         }
     }
+}
+
+/// Folds grouped by contract type: each type's contracts in one fold, folds balanced by size
+/// (the largest groups first, each to the smallest fold); untyped contracts spread round robin.
+pub(crate) fn type_folds(types: &[Option<&str>], k: usize) -> Vec<usize> {
+    let k = k.max(1);
+    let mut groups: BTreeMap<String, Vec<usize>> = BTreeMap::new();
+    for (i, t) in types.iter().enumerate() {
+        let group = match t {
+            Some(t) => format!("type {t}"),
+            None => format!("untyped {}", i % k),
+        };
+        groups.entry(group).or_default().push(i);
+    }
+    let mut groups: Vec<(String, Vec<usize>)> = groups.into_iter().collect();
+    groups.sort_by(|a, b| b.1.len().cmp(&a.1.len()).then_with(|| a.0.cmp(&b.0)));
+    let mut sizes = vec![0usize; k];
+    let mut out = vec![0; types.len()];
+    for (_, members) in groups {
+        let fold = (0..k).min_by_key(|&f| (sizes[f], f)).unwrap_or(0);
+        sizes[fold] += members.len();
+        for i in members {
+            out[i] = fold;
+        }
+    }
+    out
 }
 
 /// Categories with fewer positive contracts than this are printed but not macro-averaged.

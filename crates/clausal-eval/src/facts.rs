@@ -73,18 +73,7 @@ pub fn facts(dir: &Path) -> crate::error::Result<FactsReport> {
     ) else {
         return Err(Error::invalid_argument(format!("{}: missing columns", csv_path.display())));
     };
-    // CUAD's file names and its txt/ names differ in case and punctuation ("A&R" is "A_R").
-    let key = name_key;
-    let index = |sub: &str| -> HashMap<String, std::path::PathBuf> {
-        std::fs::read_dir(dir.join(sub))
-            .into_iter()
-            .flatten()
-            .filter_map(|e| e.ok().map(|e| e.path()))
-            .filter_map(|p| Some((key(&p.file_name()?.to_string_lossy()), p)))
-            .collect()
-    };
-    let texts = index("txt");
-    let pdfs = index("pdf");
+    let texts = ContractTexts::new(dir);
     let mut tally: HashMap<&str, (usize, usize)> = HashMap::new();
     let mut errors = Vec::new();
     let mut contracts = 0;
@@ -94,21 +83,7 @@ pub fn facts(dir: &Path) -> crate::error::Result<FactsReport> {
         let field = |i: usize| record.get(i).unwrap_or("").trim().to_owned();
         let stem = field(file);
         let stem = stem.trim_end_matches('\'');
-        // The text as the pipeline sees it: extracted from the PDF (page furniture such as
-        // EDGAR's "Source: ..., 10-K, 3/21/2019" footer removed), else the reference text.
-        let pdf = pdfs.get(&key(stem));
-        let extracted = pdf
-            .and_then(|p| clausal::extract(p, &ExtractOptions::default()).ok())
-            .and_then(|docs| docs.into_iter().next())
-            .map(|d| d.text);
-        let text = match extracted {
-            Some(text) => text,
-            None => {
-                let Some(txt) = texts.get(&key(stem)) else { continue };
-                let Ok(bytes) = std::fs::read(txt) else { continue };
-                String::from_utf8_lossy(&bytes).into_owned()
-            }
-        };
+        let Some(text) = texts.text(stem) else { continue };
         contracts += 1;
         let found = ContractFacts::from_text(&text);
         let predicted_law = found.governing_law.as_ref().and_then(|f| match &f.value {
@@ -177,9 +152,47 @@ pub fn facts(dir: &Path) -> crate::error::Result<FactsReport> {
     Ok(FactsReport { contracts, accuracy, errors, normalisation: NORMALISATION.to_owned() })
 }
 
+/// The texts of a folder laid out like CUAD, as the pipeline sees them: extracted from
+/// `pdf/STEM.pdf` (page furniture such as EDGAR's "Source: ..., 10-K, 3/21/2019" footer
+/// removed), else the reference text `txt/STEM.txt`.
+pub(crate) struct ContractTexts {
+    texts: HashMap<String, std::path::PathBuf>,
+    pdfs: HashMap<String, std::path::PathBuf>,
+}
+
+impl ContractTexts {
+    pub(crate) fn new(dir: &Path) -> ContractTexts {
+        // CUAD's file names and its txt/ names differ in case and punctuation ("A&R" is "A_R").
+        let index = |sub: &str| -> HashMap<String, std::path::PathBuf> {
+            std::fs::read_dir(dir.join(sub))
+                .into_iter()
+                .flatten()
+                .filter_map(|e| e.ok().map(|e| e.path()))
+                .filter_map(|p| Some((name_key(&p.file_name()?.to_string_lossy()), p)))
+                .collect()
+        };
+        ContractTexts { texts: index("txt"), pdfs: index("pdf") }
+    }
+
+    /// The text of contract `stem` (a `Filename` of master_clauses.csv), if the folder has it.
+    pub(crate) fn text(&self, stem: &str) -> Option<String> {
+        let key = name_key(stem);
+        let extracted = self
+            .pdfs
+            .get(&key)
+            .and_then(|p| clausal::extract(p, &ExtractOptions::default()).ok())
+            .and_then(|docs| docs.into_iter().next())
+            .map(|d| d.text);
+        extracted.or_else(|| {
+            let bytes = std::fs::read(self.texts.get(&key)?).ok()?;
+            Some(String::from_utf8_lossy(&bytes).into_owned())
+        })
+    }
+}
+
 /// A predicted fact for reading: its value, then where it came from ("2019-03-01 @412 \"March
 /// 1, 2019\"").
-fn describe(fact: &Fact, text: &str) -> String {
+pub(crate) fn describe(fact: &Fact, text: &str) -> String {
     let value = match &fact.value {
         FactValue::Date { iso } => iso.clone(),
         FactValue::Jurisdiction { name } => name.clone(),
@@ -193,7 +206,7 @@ fn describe(fact: &Fact, text: &str) -> String {
 }
 
 /// How many wrong answers per fact the report keeps (`CLAUSAL_EVAL_ERRORS`, default 15).
-fn errors_per_fact() -> usize {
+pub(crate) fn errors_per_fact() -> usize {
     std::env::var("CLAUSAL_EVAL_ERRORS").ok().and_then(|v| v.parse().ok()).unwrap_or(15)
 }
 
@@ -249,7 +262,7 @@ fn cuad_date(answer: &str) -> Option<String> {
 
 /// Whether the predicted ISO date is one of the answer's (`;` separates several): a fully
 /// blank answer (`[]/[]/[]`, `[]/[]/19[]`) gives no date to find, so it expects none.
-fn date_matches(expected: &str, predicted: Option<&str>) -> bool {
+pub(crate) fn date_matches(expected: &str, predicted: Option<&str>) -> bool {
     if expected.trim().is_empty() {
         return predicted.is_none();
     }
@@ -259,7 +272,7 @@ fn date_matches(expected: &str, predicted: Option<&str>) -> bool {
     })
 }
 
-fn duration_matches(expected: &str, predicted: Option<Duration>) -> bool {
+pub(crate) fn duration_matches(expected: &str, predicted: Option<Duration>) -> bool {
     let expected_duration = durations(expected).into_iter().next().map(|(_, d)| d);
     match (expected_duration, predicted) {
         (None, None) => true,

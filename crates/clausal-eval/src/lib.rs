@@ -19,6 +19,7 @@ mod acord;
 pub mod cli;
 pub mod corpus;
 mod cuad;
+mod deadlines;
 mod docx;
 mod email;
 mod error;
@@ -37,6 +38,7 @@ pub use cuad::{
     MIN_DOC_MACRO_F1, MIN_FACTS, MIN_FM_PRECISION, MIN_FM_RECALL, MIN_SUPPORT,
     MIN_WITHIN_ONE_CLAUSE, cuad,
 };
+pub use deadlines::{DeadlinesReport, FieldScore, MIN_DEADLINE_ACCURACY, deadlines};
 pub use docx::{
     DocxFileScore, DocxReport, LabelDifference, MIN_LABEL_PRECISION, MIN_LABEL_RECALL,
     MIN_MEAN_WORD_F1, docx,

@@ -19,6 +19,7 @@ import tempfile
 
 HERE = pathlib.Path(__file__).resolve().parent
 FM_FIELDS = ["heading", "text", "covers_epidemic", "evidence", "scope", "confidence", "note"]
+EXPIRATION_KINDS = ("stated", "computed", "perpetual", "event", "none")
 
 
 def cuad_date(iso: str) -> str:
@@ -54,12 +55,18 @@ def main() -> int:
             errors.append(f"{stem}: sha256 differs from the text")
         text = data.decode("utf-8")
         spans = [("force_majeure", p) for p in r["force_majeure"]]
-        spans += [(k, r[k]) for k in ("agreement_date", "governing_law", "renewal_term", "notice_period")]
+        spans += [(k, r[k]) for k in ("agreement_date", "governing_law", "renewal_term", "notice_period",
+                                      "effective_date", "expiration_date")]
         for name, s in spans:
             if s.get("char_start") is None:
                 continue
             if text[s["char_start"]:s["char_end"]] != s["text"]:
                 errors.append(f"{stem}: {name} span does not match its text")
+        expiry, kind = r["expiration_date"]["answer"], r.get("expiration_kind")
+        dated = expiry not in ("", "perpetual")
+        if kind not in EXPIRATION_KINDS or (kind == "perpetual") != (expiry == "perpetual") \
+                or (kind in ("stated", "computed")) != dated:
+            errors.append(f"{stem}: expiration_kind {kind!r} does not fit expiration_date {expiry!r}")
     if errors:
         print("\n".join(errors), file=sys.stderr)
         return 1
@@ -76,7 +83,10 @@ def main() -> int:
         ("Governing Law", "governing_law"),
         ("Renewal Term", "renewal_term"),
         ("Notice Period To Terminate Renewal", "notice_period"),
+        ("Effective Date", "effective_date"),
+        ("Expiration Date", "expiration_date"),
     ]
+    date_keys = ("agreement_date", "effective_date", "expiration_date")
     with open(out_dir / "master_clauses.csv", "w", newline="") as out:
         w = csv.writer(out)
         header = ["Filename"]
@@ -88,7 +98,9 @@ def main() -> int:
             line = [f"{r['contract']}.txt"]
             for _, key in columns:
                 fact = r[key]
-                answer = cuad_date(fact["answer"]) if key == "agreement_date" else fact["answer"]
+                # dates in CUAD's M/D/YYYY form; an expiration answer "perpetual" stays as it is
+                is_date = key in date_keys and fact["answer"] != "perpetual"
+                answer = cuad_date(fact["answer"]) if is_date else fact["answer"]
                 line += [json.dumps([fact["text"]] if fact["text"] else []), answer]
             w.writerow(line)
 

@@ -45,6 +45,18 @@ pub enum EvalCommand {
     /// Document roles (agreement, amendment, order form, correspondence, notice, other) and
     /// amendment links against documents labelled by reading (data/roles/labels-*.jsonl).
     Roles(RolesArgs),
+    /// Key dates (effective, expiration, renewal term, notice period) against CUAD's answers
+    /// (master_clauses.csv with pdf/ or txt/).
+    Deadlines(DeadlinesArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct DeadlinesArgs {
+    /// A folder laid out like CUAD: master_clauses.csv, pdf/STEM.pdf or txt/STEM.txt.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

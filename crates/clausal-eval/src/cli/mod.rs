@@ -41,6 +41,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Rules(args) => risk::eval_rules(args),
         EvalCommand::Feedback(args) => risk::eval_feedback(args),
         EvalCommand::Roles(args) => quality::roles(args),
+        EvalCommand::Deadlines(args) => quality::deadlines(args),
     }
 }
 

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use super::args::{
-    CuadArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs, RobustnessArgs,
-    RolesArgs, SegmentationArgs, ThroughputArgs,
+    CuadArgs, DeadlinesArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs,
+    RobustnessArgs, RolesArgs, SegmentationArgs, ThroughputArgs,
 };
 use super::{print_json, verdict};
 
@@ -369,6 +369,45 @@ pub fn cuad(args: CuadArgs) -> anyhow::Result<ExitCode> {
     );
     for f in &failures {
         println!("  below threshold: {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
+}
+
+pub fn deadlines(args: DeadlinesArgs) -> anyhow::Result<ExitCode> {
+    let r = crate::deadlines(&args.data)?;
+    let pass = !r.fields.is_empty() && r.fields.iter().all(|f| f.accuracy >= f.threshold);
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    println!("key dates on {} ({} contracts)", args.data.display(), r.contracts);
+    println!("  per field, over the contracts whose answer states one:");
+    for f in &r.fields {
+        let rate = |(ok, n): (usize, usize)| ok as f64 / n.max(1) as f64;
+        println!(
+            "  {:36} {:.3} ({}/{}; threshold {}; no date given for {}) development {:.3} ({}/{}), held-out types {:.3} ({}/{})",
+            f.field,
+            f.accuracy,
+            f.correct,
+            f.stated,
+            f.threshold,
+            f.unknown,
+            rate(f.development),
+            f.development.0,
+            f.development.1,
+            rate(f.held_out),
+            f.held_out.0,
+            f.held_out.1
+        );
+    }
+    println!("  expiration by status (correct/total):");
+    for (status, (ok, n)) in &r.expiry_by_status {
+        println!("    {status:12} {ok}/{n}");
+    }
+    println!("  some misses on the development folds (field | contract | expected | predicted):");
+    for (field, stem, expected, predicted) in &r.errors {
+        println!("    {field} | {stem:.50} | {expected:.30} | {predicted:.90}");
     }
     println!("  {}", if pass { "PASS" } else { "FAIL" });
     Ok(verdict(pass))
