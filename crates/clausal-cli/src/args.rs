@@ -55,6 +55,15 @@ pub enum Command {
     /// The legal-review store of an index: record decisions, verify the chain, export, stats.
     #[command(subcommand)]
     Review(ReviewCommand),
+    /// Write a static HTML report of an index (opens from disk, nothing fetched): portfolio
+    /// charts, documents ranked by risk, a page per document, deadlines of the coming months.
+    Report(ReportArgs),
+    /// Key dates of the contracts: effective, expiry, next renewal, the last day to give notice,
+    /// termination for convenience; as text, JSON, CSV or an ICS calendar.
+    Deadlines(DeadlinesArgs),
+    /// The contract register: every document with title, format, role, parties, governing
+    /// law, key dates, risk score and open flags.
+    Documents(DocumentsArgs),
 }
 
 #[derive(Args, Debug)]
@@ -104,8 +113,71 @@ pub struct FlagsArgs {
     #[command(flatten)]
     pub model: ModelArgs,
     /// Print JSON lines instead of text.
-    #[arg(long)]
+    #[arg(long, conflicts_with = "csv")]
     pub json: bool,
+    /// Print CSV with a header row (spreadsheets open it as is).
+    #[arg(long)]
+    pub csv: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DeadlinesArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// The day renewals are rolled forward to and windows start from [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Only dates from the as-of day to this far after it: 90d, 12w, 3m (30 days), 1y (365
+    /// days), or a number of days.
+    #[arg(long, value_name = "WINDOW")]
+    pub within: Option<String>,
+    /// Only this kind of date: effective, expiry, renewal, notice-by, termination-notice
+    /// (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    #[command(flatten)]
+    pub filter: DocFilterArgs,
+    /// Also list dates that are unknown or open-ended, with the reason (not with --within).
+    #[arg(long)]
+    pub all: bool,
+    /// Print JSON lines (one deadline each, with its source spans).
+    #[arg(long, conflicts_with_all = ["csv", "ics"])]
+    pub json: bool,
+    /// Print CSV with a header row.
+    #[arg(long, conflicts_with = "ics")]
+    pub csv: bool,
+    /// Write an RFC 5545 calendar: one all-day event per dated deadline with a reminder.
+    #[arg(long, value_name = "FILE")]
+    pub ics: Option<PathBuf>,
+    /// Days before each event its reminder fires (with --ics).
+    #[arg(long, value_name = "DAYS", default_value_t = 30)]
+    pub alarm_days: u32,
+}
+
+#[derive(Args, Debug)]
+pub struct DocumentsArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// The day key dates are rolled forward to [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    #[command(flatten)]
+    pub filter: FilterArgs,
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Leave out risk scores and open flags (they need the embedding model).
+    #[arg(long)]
+    pub no_risk: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print JSON lines.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row.
+    #[arg(long)]
+    pub csv: bool,
 }
 
 #[derive(Args, Debug)]
@@ -251,6 +323,45 @@ pub struct FilterArgs {
     /// other (repeatable: any of them).
     #[arg(long = "doc-role", value_name = "ROLE")]
     pub doc_roles: Vec<String>,
+}
+
+/// The document-level filters of [`FilterArgs`] (no clause kinds).
+#[derive(Args, Debug)]
+pub struct DocFilterArgs {
+    /// Only this document id (repeatable).
+    #[arg(long = "doc", value_name = "ID")]
+    pub docs: Vec<String>,
+    /// Only documents of this format: pdf, docx, email, text, markdown (repeatable).
+    #[arg(long = "format", value_name = "FORMAT")]
+    pub formats: Vec<String>,
+    /// Only documents dated on or after this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub from: Option<String>,
+    /// Only documents dated on or before this ISO date.
+    #[arg(long, value_name = "DATE")]
+    pub to: Option<String>,
+    /// Only documents naming this party.
+    #[arg(long, value_name = "NAME")]
+    pub party: Option<String>,
+    /// Only documents of this role: agreement, amendment, order_form, correspondence, notice,
+    /// other (repeatable: any of them).
+    #[arg(long = "doc-role", value_name = "ROLE")]
+    pub doc_roles: Vec<String>,
+}
+
+impl DocFilterArgs {
+    /// The same filters as [`FilterArgs`].
+    pub fn to_filter_args(&self) -> FilterArgs {
+        FilterArgs {
+            kinds: Vec::new(),
+            docs: self.docs.clone(),
+            formats: self.formats.clone(),
+            from: self.from.clone(),
+            to: self.to.clone(),
+            party: self.party.clone(),
+            doc_roles: self.doc_roles.clone(),
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -407,4 +518,38 @@ pub struct DemoArgs {
     /// The archive to ingest [default: the sample archive in the source tree].
     #[arg(long, value_name = "DIR")]
     pub archive: Option<PathBuf>,
+    /// Write the HTML report of the demo index here (replacing an earlier report).
+    #[arg(long, value_name = "DIR", default_value = "clausal-demo-report")]
+    pub report: PathBuf,
+}
+
+// `clausal report` (crates/clausal-report).
+#[derive(Args, Debug)]
+pub struct ReportArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// The folder to write (created if missing; an earlier report there is replaced, any other
+    /// non-empty folder refused).
+    #[arg(long, short, value_name = "DIR")]
+    pub output: PathBuf,
+    /// The date the report is as of: deadlines and fact tests count from it [default: today].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Deadlines up to this many days after the as-of date.
+    #[arg(long, value_name = "DAYS", default_value_t = 365)]
+    pub within: u32,
+    /// Rows per page of the documents and deadlines tables.
+    #[arg(long, value_name = "N", default_value_t = 200)]
+    pub page_size: usize,
+    /// The report's title [default: "Contract portfolio"].
+    #[arg(long, value_name = "TEXT")]
+    pub title: Option<String>,
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Ignore reviewers' decisions when scoring (they are still shown).
+    #[arg(long)]
+    pub no_feedback: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }

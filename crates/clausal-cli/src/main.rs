@@ -29,9 +29,12 @@ fn main() -> ExitCode {
         Command::Stats(args) => cmd::index::stats(args),
         Command::Remove(args) => cmd::index::remove(args),
         Command::Verify(args) => cmd::index::verify(args),
+        Command::Deadlines(args) => cmd::deadlines::deadlines(args).map(|()| ExitCode::SUCCESS),
+        Command::Documents(args) => cmd::deadlines::documents(args).map(|()| ExitCode::SUCCESS),
         Command::Flags(args) => cmd::risk::flags(args).map(|()| ExitCode::SUCCESS),
         Command::Risk(args) => cmd::risk::risk(args).map(|()| ExitCode::SUCCESS),
         Command::Rules(args) => cmd::risk::rules(args).map(|()| ExitCode::SUCCESS),
+        Command::Report(args) => cmd::report::run(args).map(|()| ExitCode::SUCCESS),
         Command::Review(ReviewCommand::Next(args)) => {
             cmd::risk::review_next(args).map(|()| ExitCode::SUCCESS)
         }

@@ -7,6 +7,8 @@
 use std::path::PathBuf;
 use std::time::Instant;
 
+use anyhow::Context;
+
 use clausal::risk::{RiskEngine, RiskQuery, RulePack};
 use clausal::{
     ClauseKind, Filter, Index, IngestEvent, IngestOptions, ModelIdentity, QuerySyntax, SearchMode,
@@ -198,7 +200,48 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         let rules = if rules.is_empty() { "no flags".to_owned() } else { rules.join(", ") };
         println!("  {:.3} {} ({role}): {rules}", d.score, d.source);
     }
+    let query = clausal::DeadlineQuery::today().within_days(365);
+    println!(
+        "\nDeadlines of the next 12 months (key dates rolled forward from today, {}):\n  \
+         clausal deadlines --within 1y   (also --csv, --json, --ics FILE)",
+        query.as_of
+    );
+    let upcoming = searcher.deadlines(&query)?;
+    if upcoming.is_empty() {
+        println!("  none");
+    }
+    for d in &upcoming {
+        println!(
+            "  {} ({}) {} {}: {}",
+            d.date.as_deref().unwrap_or("-"),
+            d.days.map(super::deadlines::in_days).unwrap_or_default(),
+            d.kind,
+            d.source,
+            d.basis
+        );
+    }
     println!();
+    // The dashboard: the same index as a static HTML folder.
+    let risk = engine.risk(&searcher, &RiskQuery::new().as_of(query.as_of.clone()), &embedder)?;
+    let store_path = index.review_store_path();
+    let review = if store_path.exists() {
+        Some(clausal::ReviewStore::open_existing(&store_path)?)
+    } else {
+        None
+    };
+    let options = clausal_report::ReportOptions::new(query.as_of.clone())?;
+    let summary =
+        clausal_report::write_report(&searcher, &risk, review.as_ref(), &args.report, &options)
+            .with_context(|| format!("writing the report to {}", args.report.display()))?;
+    let shown = std::fs::canonicalize(&summary.index_html).unwrap_or(summary.index_html.clone());
+    println!(
+        "Report: {} ({} documents, {} flags, {} deadlines in the next 12 months; open it in a \
+         browser, nothing is fetched)\n  clausal report --index DIR -o DIR\n",
+        shown.display(),
+        summary.documents,
+        summary.flags,
+        summary.deadlines
+    );
     if args.index.is_some() {
         println!(
             "The index is kept in {}: try `clausal search --index {} \"governing law\"`.",

@@ -10,7 +10,7 @@ use super::index::{filter_of, open};
 use crate::args::{FlagsArgs, ReviewNextArgs, RulePackArgs, RulesArgs};
 
 /// The built-in pack (unless `--no-builtin`) extended with the `--rules` files.
-fn pack_of(args: &RulePackArgs) -> anyhow::Result<RulePack> {
+pub(crate) fn pack_of(args: &RulePackArgs) -> anyhow::Result<RulePack> {
     let mut pack = RulePack::builtin();
     if args.no_builtin {
         pack.rules.clear();
@@ -55,7 +55,84 @@ pub fn flags(args: FlagsArgs) -> anyhow::Result<()> {
     if let Some(n) = args.limit {
         flags.truncate(n);
     }
+    if args.csv {
+        return flags_csv(&flags);
+    }
     print_flags(&flags, args.json)
+}
+
+/// `flags --csv`: one row per flag, a header row first.
+fn flags_csv(flags: &[Flag]) -> anyhow::Result<()> {
+    let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+    w.write_record([
+        "flagged",
+        "score",
+        "severity",
+        "rule",
+        "version",
+        "title",
+        "document",
+        "source",
+        "clause",
+        "number",
+        "heading",
+        "start",
+        "end",
+        "missing",
+        "facts",
+        "superseded_by",
+        "excerpt",
+    ])?;
+    for f in flags {
+        let c = f.clause.as_ref();
+        let missing: Vec<&str> = f.missing.iter().map(|m| m.concept.as_str()).collect();
+        w.write_record([
+            if f.flagged { "yes" } else { "no" },
+            &format!("{:.3}", f.score),
+            &f.severity.to_string(),
+            &f.rule_id,
+            &f.rule_version,
+            &f.title,
+            &f.doc_id,
+            &f.source,
+            &c.map(|c| c.id.to_string()).unwrap_or_default(),
+            c.and_then(|c| c.number.as_deref()).unwrap_or(""),
+            c.and_then(|c| c.heading.as_deref()).unwrap_or(""),
+            &c.map(|c| c.span.start.to_string()).unwrap_or_default(),
+            &c.map(|c| c.span.end.to_string()).unwrap_or_default(),
+            &missing.join("; "),
+            &f.facts.join("; "),
+            &f.superseded.as_ref().map(|s| s.source.clone()).unwrap_or_default(),
+            c.map(|c| c.excerpt.as_str()).unwrap_or(""),
+        ])?;
+    }
+    w.flush()?;
+    Ok(())
+}
+
+/// Each document's risk score and the rules of its open flags (not dismissed by a reviewer),
+/// for the contract register; keyed by document id.
+pub(crate) fn document_risk(
+    index: &std::path::Path,
+    pack: &RulePackArgs,
+    model: &crate::args::ModelArgs,
+    as_of: &str,
+) -> anyhow::Result<std::collections::HashMap<String, (f32, Vec<String>)>> {
+    let index = open(index)?;
+    let embedder = model.load()?;
+    let pack = pack_of(pack)?;
+    let engine = RiskEngine::new(pack, &embedder).context("compiling the rule pack")?;
+    let query = RiskQuery::new().as_of(as_of);
+    let docs = engine.risk(&index.reader()?.searcher(), &query, &embedder)?;
+    Ok(docs
+        .into_iter()
+        .map(|d| {
+            let mut rules: Vec<String> =
+                d.flags.iter().filter(|f| f.flagged).map(|f| f.rule_id.clone()).collect();
+            rules.dedup();
+            (d.doc_id, (d.score, rules))
+        })
+        .collect())
 }
 
 pub fn review_next(args: ReviewNextArgs) -> anyhow::Result<()> {
@@ -71,6 +148,37 @@ pub fn risk(args: FlagsArgs) -> anyhow::Result<()> {
     let mut docs = s.engine.risk(&s.searcher, &s.query, &s.embedder)?;
     if let Some(n) = args.limit {
         docs.truncate(n);
+    }
+    if args.csv {
+        let mut w = csv::Writer::from_writer(std::io::stdout().lock());
+        w.write_record([
+            "score",
+            "document",
+            "source",
+            "role",
+            "amends",
+            "amended_by",
+            "flags",
+            "by_severity",
+        ])?;
+        for d in &docs {
+            let rules: Vec<&str> =
+                d.flags.iter().filter(|f| f.flagged).map(|f| f.rule_id.as_str()).collect();
+            let counts: Vec<String> =
+                d.by_severity.iter().rev().map(|(s, n)| format!("{n} {s}")).collect();
+            w.write_record([
+                &format!("{:.3}", d.score),
+                &d.doc_id,
+                &d.source,
+                &d.role.map(|r| r.to_string()).unwrap_or_default(),
+                d.amends.as_deref().unwrap_or(""),
+                &d.amended_by.join("; "),
+                &rules.join("; "),
+                &counts.join(", "),
+            ])?;
+        }
+        w.flush()?;
+        return Ok(());
     }
     let mut out = std::io::stdout().lock();
     for d in &docs {

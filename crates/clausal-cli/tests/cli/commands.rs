@@ -78,7 +78,9 @@ fn errors_exit_with_2_and_a_message() {
 
 #[test]
 fn demo_runs() {
-    let out = clausal().arg("demo").output().unwrap();
+    let dir = TempDir::new("demo-report");
+    let report = dir.0.join("report");
+    let out = clausal().arg("demo").arg("--report").arg(&report).output().unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let stdout = String::from_utf8(out.stdout).unwrap();
     assert!(stdout.contains("all-MiniLM-L6-v2 (384 dimensions"), "{stdout}");
@@ -114,6 +116,15 @@ fn demo_runs() {
     // Every risk line names its own document; the email body is not judged.
     let risk = stdout.split("Documents by risk score").nth(1).unwrap();
     assert!(risk.contains("reseller-amendment-email.eml (correspondence): no flags"), "{stdout}");
+    // Deadlines of the next 12 months, as dates, and the report, saying where.
+    let deadlines = stdout.split("Deadlines of the next 12 months").nth(1).unwrap();
+    assert!(deadlines.contains(" notice-by "), "{stdout}");
+    assert!(
+        deadlines.contains("northwind-contoso-msa.pdf: effective 2024-03-01 + 3 years"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("Report: "), "{stdout}");
+    assert!(report.join("index.html").is_file());
     assert!(
         risk.contains("reseller-amendment-email.eml#attachment-1 (amendment, amends ")
             && risk.contains("tailspin-northwind-reseller.pdf):"),
@@ -125,7 +136,13 @@ fn demo_runs() {
 fn flags_review_next_and_a_review_that_sticks() {
     let dir = TempDir::new("cli-flags");
     let idx = dir.0.join("idx");
-    let out = clausal().args(["demo", "--index"]).arg(&idx).output().unwrap();
+    let out = clausal()
+        .args(["demo", "--report"])
+        .arg(dir.0.join("demo-report"))
+        .arg("--index")
+        .arg(&idx)
+        .output()
+        .unwrap();
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let json_lines = |out: std::process::Output| -> Vec<serde_json::Value> {
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));

@@ -1,7 +1,9 @@
 //! The `clausal` program, run as a user would: one test binary, one module per area.
 
 mod commands;
+mod deadlines;
 mod ingest;
 mod kinds;
+mod report;
 mod review;
 mod util;
