@@ -80,7 +80,8 @@ impl DeadlineQuery {
 impl Searcher {
     /// The key dates of the documents `query` selects, rolled forward to its as-of day: the
     /// next renewal, the last day to give notice, ... ([`crate::deadlines`]), ordered by date.
-    /// Documents without key dates (texts added as clauses) have none.
+    /// Documents without key dates (texts added as clauses) have none. A runnable example over
+    /// the sample archive: `cargo run --release --example deadlines`.
     ///
     /// ```no_run
     /// # fn main() -> clausal::Result<()> {
