@@ -26,8 +26,9 @@
 //! - a right to terminate for convenience on N days' notice gives the
 //!   [`DateKind::TerminationNotice`] date: the earliest day a termination noticed on the as-of
 //!   date takes effect.
-//! - a date with blanks (`2020`, `2020-03`) keeps its precision: `2020` + 5 years is `2025`,
-//!   `ambiguous`; days and notice periods are not counted from a partial date (`unknown`).
+//! - a date with blanks (`2020`, `2020-03`, the year-less `--12-01`) keeps its precision:
+//!   `2020` + 5 years is `2025`, `ambiguous`; days and notice periods are not counted from a
+//!   partial date, nor anything from a year-less one (`unknown`).
 
 use std::ops::Range;
 
@@ -500,12 +501,16 @@ fn effective(facts: &ContractFacts, spans: &Spans<'_>) -> KeyDate {
             reason: None,
             sources,
         },
-        Some(d) if !d.is_empty() && !d.starts_with("--") => KeyDate {
+        Some(d) if !d.is_empty() => KeyDate {
             kind: DateKind::Effective,
             date: Some(d.to_owned()),
             status: DateStatus::Ambiguous,
             basis: format!("{basis} {d}"),
-            reason: Some("the contract leaves the day (or month) of the date blank".to_owned()),
+            reason: Some(if d.starts_with("--") {
+                "the contract leaves the year of the date blank".to_owned()
+            } else {
+                "the contract leaves the day (or month) of the date blank".to_owned()
+            }),
             sources,
         },
         _ => KeyDate::unknown(

@@ -273,7 +273,16 @@ pub(crate) fn date_matches(expected: &str, predicted: Option<&str>) -> bool {
 }
 
 pub(crate) fn duration_matches(expected: &str, predicted: Option<Duration>) -> bool {
-    let expected_duration = durations(expected).into_iter().next().map(|(_, d)| d);
+    // A fraction of a year ("0.5 year") is that many months.
+    let fraction = expected.split_whitespace().collect::<Vec<_>>().windows(2).find_map(|w| {
+        let years: f64 = w[0].parse().ok()?;
+        (w[1].starts_with("year") && years.fract() != 0.0).then(|| Duration {
+            amount: (years * 12.0).round() as u32,
+            unit: clausal::facts::TimeUnit::Month,
+        })
+    });
+    let expected_duration =
+        fraction.or_else(|| durations(expected).into_iter().next().map(|(_, d)| d));
     match (expected_duration, predicted) {
         (None, None) => true,
         (Some(e), Some(p)) => e.same_length(p),
@@ -323,6 +332,7 @@ mod tests {
             Some(Duration { amount: 180, unit: TimeUnit::Day })
         ));
         assert!(!duration_matches("perpetual", Some(year)));
+        assert!(duration_matches("0.5 year", Some(Duration { amount: 6, unit: TimeUnit::Month })));
         assert!(duration_matches("perpetual", None));
     }
 }

@@ -110,7 +110,9 @@ pub(super) fn renewal(text: &str) -> (Option<Fact>, Option<Fact>) {
         if term.is_some() || notice.is_some() {
             // The notice is often in a sentence of its own after the renewal sentence ("Either
             // party may give notice of non-renewal at least 90 days before ...").
-            let notice = notice.or_else(|| non_renewal_notice(text, end, 800));
+            let notice = notice
+                .or_else(|| non_renewal_notice(text, end, 800))
+                .or_else(|| non_renewal_notice(text, 0, text.len()));
             return (term, notice);
         }
     }
@@ -119,7 +121,7 @@ pub(super) fn renewal(text: &str) -> (Option<Fact>, Option<Fact>) {
 
 /// A sentence about stopping a renewal or ending the term at its end.
 static NON_RENEWAL: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:not\s+to\s+(?:renew|extend)|non-?\s*renewal|(?:intention|intent|election|decision)\s+(?:not\s+to\s+renew|to\s+terminate)|terminat\w*\s+(?:this\s+agreement\s+)?(?:at|as\s+of|effective\s+(?:at|as\s+of|upon))\s+the\s+(?:end|expiration|expiry)|at\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+)?(?:initial|then[\s-]+current|renewal|any)\s+(?:renewal\s+)?term)")
+    Regex::new(r"(?i)\b(?:not\s+to\s+(?:renew|extend)|non-?\s*renewal|(?:intention|intent|election|decision)\s+(?:not\s+to\s+renew|to\s+terminate)|terminat\w*\s+(?:this\s+agreement\s+)?(?:at|as\s+of|effective\s+(?:at|as\s+of|upon))\s+the\s+(?:end|expiration|expiry)|at\s+the\s+(?:end|expiration|expiry)\s+of\s+(?:the\s+|its\s+|this\s+|such\s+|each\s+)?(?:initial|then[\s-]+current|current|renewal|any|term\b)\s*(?:renewal\s+)?(?:term)?|(?:prior|before)\s+to\s+(?:the\s+)?(?:end|expiration|expiry)\s+of\s+(?:the\s+)?(?:initial|then[\s-]+current|current|renewal)\s+(?:renewal\s+)?term)")
         .expect("regex")
 });
 

@@ -150,6 +150,11 @@ static END_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:expir(?:e|es|ing)|terminat(?:e|es|ing)|end(?:s|ing)?|conclud(?:e|es|ing)|until|till|through|thru|to|and)\s*(?:on|at\s+midnight\s+on|at\s+the\s+close\s+of\s+business\s+on|on\s+or\s+before)?[\s,]*$")
         .expect("regex")
 });
+/// "until the end of 2006", "through the end of calendar year 2020".
+static END_OF_YEAR: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(r"(?i)\b(?:until|through|to)\s+(?P<end>the\s+end\s+of\s+(?:calendar\s+(?:year\s+)?|the\s+year\s+)?(?P<year>(?:19|20)\d{2}))\b")
+        .expect("regex")
+});
 /// Words that open a stated start date.
 static START_CUE: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r"(?i)\b(?:commenc(?:e|es|ing)|begin(?:s|ning)?|start(?:s|ing)?|effective|from|as\s+of)\s*(?:on|as\s+of|from)?[\s,]*(?:the\s+)?$")
@@ -157,7 +162,7 @@ static START_CUE: LazyLock<Regex> = LazyLock::new(|| {
 });
 /// Open-ended terms.
 static OPEN_ENDED: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)\b(?:in\s+perpetuity|perpetual(?:ly)?|for\s+perpetuity|indefinite(?:ly)?|an\s+indefinite\s+period|(?:unless\s+and\s+)?until\s+(?:(?:it\s+is|this\s+agreement\s+is|so)\s+)?terminated|until\s+(?:either|one|a|any)\s+(?:party|of\s+the\s+parties)|evergreen|no\s+fixed\s+term|for\s+so\s+long\s+as|until\s+(?:the\s+)?(?:earlier|later|expiration|expiry|termination|completion|last|date\s+on\s+which|end\s+of\s+the\s+(?:last|final))\b|(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire)\s+(?:upon|when|on\s+the\s+(?:date|earlier|later))\s+(?:the\s+)?(?:expiration|expiry|termination|completion|last|earlier|later|date\s+on\s+which))\b")
+    Regex::new(r"(?i)\b(?:in\s+perpetuity|perpetual(?:ly)?|for\s+perpetuity|indefinite(?:ly)?|an\s+indefinite\s+period|(?:unless\s+and\s+)?until\s+(?:(?:it\s+is|this\s+agreement\s+is|so)\s+)?terminated|until\s+(?:either|one|a|any)\s+(?:party|of\s+the\s+parties)|evergreen|no\s+fixed\s+term|for\s+so\s+long\s+as|until\s+(?:the\s+)?(?:earlier|later|expiration|expiry|termination|completion|last|date\s+on\s+which|end\s+of\s+the\s+(?:last|final))\b|(?:shall|will)\s+(?:automatically\s+)?(?:terminate|expire)\s+(?:upon|when|on\s+the\s+(?:date|earlier|later))\s+(?:the\s+)?(?:expiration|expiry|termination|completion|last|earlier|later|date\s+on\s+which)|(?:shall|will)\s+(?:expire|terminate|end)\s+(?:if|when)\b|(?:end|expire|terminate)\s+(?:on\s+the\s+\w+\s+day\s+)?(?:following|after|upon)\s+(?:a\s+|the\s+)?(?:(?:prior\s+)?written\s+)?notice|\bwhen\s+terminated\b)\b")
         .expect("regex")
 });
 /// "until the fifth (5th) anniversary of": an ordinal number of years.
@@ -208,10 +213,17 @@ pub(super) fn term(text: &str) -> TermFacts {
         if STRONG_TERM.is_match(sentence) {
             score += 3;
         }
-        if let Some(FactValue::Duration(d)) = found.initial_term.as_ref().map(|f| &f.value)
-            && matches!(d.unit, TimeUnit::Day | TimeUnit::Week)
-        {
-            score -= 3;
+        match found.initial_term.as_ref().map(|f| &f.value) {
+            Some(FactValue::Duration(d)) if matches!(d.unit, TimeUnit::Day | TimeUnit::Week) => {
+                score -= 3;
+            }
+            // Terms run for years more often than for months; a period of months in a term
+            // clause is often a notice or a cure period.
+            Some(FactValue::Duration(d)) if d.unit == TimeUnit::Year => score += 1,
+            _ => {}
+        }
+        if sentence.to_ascii_lowercase().contains("notice") {
+            score -= 1;
         }
         if NOT_THE_TERM.is_match(sentence) {
             score -= 3;
@@ -230,12 +242,23 @@ pub(super) fn term(text: &str) -> TermFacts {
 fn read_term(sentence: &str, offset: usize) -> TermFacts {
     let at = |r: Range<usize>| offset + r.start..offset + r.end;
     let mut out = TermFacts { sentence: Some(at(0..sentence.len())), ..TermFacts::default() };
+    // "until the end of 2006": the year's last day.
+    if let Some(c) = END_OF_YEAR.captures(sentence)
+        && let (Some(whole), Some(year)) = (c.name("end"), c.name("year"))
+    {
+        out.end_date = Some(Fact {
+            value: FactValue::Date { iso: format!("{}-12-31", year.as_str()) },
+            span: at(whole.range()),
+        });
+    }
     for d in dates(sentence) {
         let before =
             &sentence[floor_boundary(sentence, d.span.start.saturating_sub(60))..d.span.start];
         let fact = Fact { value: d.value.clone(), span: at(d.span.clone()) };
         if END_CUE.is_match(before) {
-            if out.end_date.is_none() {
+            if out.end_date.is_none()
+                || out.end_date.as_ref().is_some_and(|e| e.span.start > fact.span.start)
+            {
                 out.end_date = Some(fact);
             }
         } else if START_CUE.is_match(before) && out.start_date.is_none() && out.end_date.is_none() {
