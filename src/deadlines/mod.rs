@@ -14,7 +14,7 @@
 //! (with the reason) or `open_ended` (a perpetual or until-terminated term: there is no end to
 //! compute). A date is never guessed: what cannot be computed is `unknown`.
 //!
-//! Conventions (calendar arithmetic is [`jiff`]'s, through [`crate::civil`]):
+//! Conventions (calendar arithmetic is [`jiff`]'s, through the `civil` leaf):
 //! - a term of N years (months) from a date ends on the N-th anniversary (the same day N months
 //!   on, or that month's last day: 31 January + 1 month is 28 or 29 February), the convention
 //!   CUAD's answers follow ("effective 2019-10-31 + 5 years" ends 2024-10-31); a stated end date

@@ -1,17 +1,17 @@
 //! The term of a contract: when it takes effect, how long it runs, when it ends, and how it can
 //! be ended for convenience.
 //!
-//! - [`effective_date`] reads a stated effective (or commencement) date: `"Effective Date"
+//! - `effective_date` reads a stated effective (or commencement) date: `"Effective Date"
 //!   means October 31, 2019`, `EFFECTIVE DATE: November 01, 2016`, `effective as of July 1,
 //!   2018`, `January 1, 2012 (the "Effective Date")`, `shall commence on March 15, 2018`. A
 //!   contract that states none takes effect on its agreement date (the caller decides that).
-//! - [`term`] reads the sentence that sets the term ("The initial term of this Agreement shall
+//! - `term` reads the sentence that sets the term ("The initial term of this Agreement shall
 //!   commence on the Effective Date and continue for three (3) years"): a stated end date
 //!   ("expire on March 31, 2011", "through June 15, 2001", "until July 31, 2019"), else the
 //!   length of the initial term and what it runs from ("five (5) years from the Effective
 //!   Date", "until the fifth anniversary of the Effective Date"), else an open end ("until
 //!   terminated", "in perpetuity", "indefinitely").
-//! - [`termination_notice`] reads the notice a party must give to terminate for convenience
+//! - `termination_notice` reads the notice a party must give to terminate for convenience
 //!   ("may terminate this Agreement for any reason upon thirty (30) days' prior written
 //!   notice").
 
