@@ -173,12 +173,20 @@ static ANNIVERSARY: LazyLock<Regex> = LazyLock::new(|| {
 /// What a term runs from: "from the Effective Date", "following the date hereof", "after the
 /// RFCS Date".
 static RUNS_FROM: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r#"(?i)^[\s,)]*(?:(?:period|term)\s+)?(?:(?:commencing|beginning|starting|running|calculated|measured)\s+)?(?:from|after|following|on\s+and\s+after|with\s+effect\s+from|subsequent\s+to|thereafter|of)\b\s*(?P<what>[^.;,()]{0,80})"#)
+    Regex::new(r#"(?i)^[\s,)]*(?:(?:period|term)\s+)?(?:(?:commencing|beginning|starting|running|calculated|measured)\s+)?(?:from|after|following|on\s+and\s+after|with\s+effect\s+from|subsequent\s+to|thereafter|(?P<of>of))\b\s*(?P<what>[^.;,()]{0,80})"#)
         .expect("regex")
+});
+/// Words after "from" / "thereafter" that start another clause of the sentence, not an anchor
+/// ("three years thereafter, unless terminated").
+static STARTS_A_CLAUSE: LazyLock<Regex> = LazyLock::new(|| {
+    Regex::new(
+        r"(?i)^(?:unless|subject|provided|and|or|but|except|until|whichever|in\s+each\s+case)\b",
+    )
+    .expect("regex")
 });
 /// A length that runs after the contract ends ("two years following the termination hereof").
 static POST_TERMINATION: LazyLock<Regex> = LazyLock::new(|| {
-    Regex::new(r"(?i)^[\s,)]*(?:\w+\s+){0,2}?(?:after|following|from|of|upon|subsequent\s+to)\s+(?:the\s+)?(?:(?:effective\s+date\s+of\s+(?:the\s+)?)?(?:termination|expiration|expiry|end)\b|such\s+termination)")
+    Regex::new(r"(?i)^[\s,)]*(?:\w+\s+){0,2}?(?:after|following|from|of|upon|subsequent\s+to)\s+(?:the\s+|its\s+|any\s+|such\s+)?(?:(?:effective\s+date\s+of\s+(?:the\s+)?)?(?:termination|expiration|expiry|end)\b|such\s+termination)")
         .expect("regex")
 });
 /// Anchors that are the effective date in other words.
@@ -286,11 +294,15 @@ fn read_term(sentence: &str, offset: usize) -> TermFacts {
         if POST_TERMINATION.is_match(after) {
             return out;
         }
+        let is_anniversary = sentence[span.clone()].to_ascii_lowercase().contains("anniversary");
         let runs_from = RUNS_FROM
             .captures(after)
+            // "of" names an anchor only after an anniversary ("the fifth anniversary of the
+            // Effective Date"); "twelve months of ..." is something else.
+            .filter(|c| c.name("of").is_none() || is_anniversary)
             .and_then(|c| c.name("what"))
             .map(|w| w.as_str().trim().to_owned())
-            .filter(|w| !w.is_empty())
+            .filter(|w| !w.is_empty() && !STARTS_A_CLAUSE.is_match(w))
             .map(|words| {
                 if let Some(d) = dates(&words).into_iter().next()
                     && d.span.start < 8
