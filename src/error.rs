@@ -173,6 +173,19 @@ pub enum ErrorKind {
         /// What is wrong.
         message: String,
     },
+    /// A clause library file or entry is wrong: a TOML syntax error, an unknown field or
+    /// clause kind, a duplicate id, versions that do not form one line of succession.
+    #[error("{origin}:{line}:{column}: {message}")]
+    Library {
+        /// The file, or `starter` for the library compiled into the crate.
+        origin: String,
+        /// 1-based line of the error (1 when the place is a whole file).
+        line: usize,
+        /// 1-based column of the error.
+        column: usize,
+        /// What is wrong.
+        message: String,
+    },
     /// A document's format, or a feature it uses, is not supported.
     #[error("{source_name}: unsupported: {message}")]
     UnsupportedFormat {
@@ -214,6 +227,7 @@ impl Error {
             ErrorKind::InvalidArgument(_)
             | ErrorKind::InvalidQuery(_)
             | ErrorKind::RulePack { .. }
+            | ErrorKind::Library { .. }
             | ErrorKind::ModelMismatch { .. } => Fault::User,
             ErrorKind::Inference(_) | ErrorKind::Internal(_) => Fault::Bug,
         }
@@ -339,6 +353,15 @@ impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         std::error::Error::source(&*self.0)
     }
+}
+
+/// 1-based line and column (in characters) of a byte offset, for errors that name a place in
+/// a file.
+pub(crate) fn line_column(text: &str, offset: usize) -> (usize, usize) {
+    let before = text.get(..offset.min(text.len())).unwrap_or(text);
+    let line = before.matches('\n').count() + 1;
+    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
+    (line, column)
 }
 
 #[cfg(test)]

@@ -183,6 +183,7 @@ mod embed;
 mod error;
 mod extract;
 mod index;
+pub mod library;
 mod pipeline;
 mod review;
 pub mod risk;

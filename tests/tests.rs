@@ -8,6 +8,7 @@ mod extract;
 mod fixtures;
 mod fuzz_regressions;
 mod index;
+mod packs;
 mod review;
 mod risk;
 mod util;

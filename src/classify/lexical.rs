@@ -118,7 +118,7 @@ pub(crate) fn excuse_sentences(text: &str) -> Vec<Range<usize>> {
 /// (and closing quotes or brackets) followed by white space and a capital, digit or opening
 /// bracket, and at blank lines. Long run-on sentences are kept whole: force majeure sentences
 /// are often 100 words.
-fn sentences(text: &str) -> Vec<Range<usize>> {
+pub(crate) fn sentences(text: &str) -> Vec<Range<usize>> {
     static END: LazyLock<Regex> = LazyLock::new(|| {
         Regex::new(r#"[.;!?]["'”’)\]]*\s+[A-Z0-9(“"]|\n[ \t]*\n"#).expect("constant pattern")
     });

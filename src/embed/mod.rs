@@ -20,6 +20,8 @@ mod batch;
 mod bert;
 mod device;
 mod matmul;
+
+pub(crate) use matmul::{Mat, MatMut, gemm};
 mod native;
 mod pooling;
 

@@ -69,6 +69,11 @@ impl CompiledConcept {
             .map_or_else(Vec::new, |re| re.find_iter(text).map(|m| m.range()).collect())
     }
 
+    /// The pattern of its terms, if it has any.
+    pub(crate) fn terms_pattern(&self) -> Option<&str> {
+        self.terms.as_ref().map(Regex::as_str)
+    }
+
     pub(crate) fn has_exemplars(&self) -> bool {
         !self.exemplar_vectors.is_empty()
     }

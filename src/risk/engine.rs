@@ -13,8 +13,6 @@ use std::collections::HashMap;
 use std::ops::Range;
 use std::sync::LazyLock;
 
-use regex::Regex;
-
 use super::concepts::{CompiledConcept, PhraseCache, dot, phrases};
 use super::facts::test_facts;
 use super::feedback::Feedback;
@@ -46,6 +44,9 @@ pub struct RiskEngine {
     exemplars: HashMap<String, Vec<Vec<f32>>>,
     model_id: String,
     cache: PhraseCache,
+    /// Every concept's terms in one pass (for the clause library), with the concept ids in
+    /// the set's order.
+    term_set: (regex::RegexSet, Vec<String>),
 }
 
 impl std::fmt::Debug for RiskEngine {
@@ -90,12 +91,23 @@ impl RiskEngine {
             let texts: Vec<&str> = rule.exemplars.iter().map(String::as_str).collect();
             exemplars.insert(rule.id.clone(), embedder.embed(&texts)?);
         }
+        let mut ids: Vec<String> = Vec::new();
+        let mut patterns: Vec<String> = Vec::new();
+        for (id, c) in &concepts {
+            if let Some(p) = c.terms_pattern() {
+                ids.push(id.clone());
+                patterns.push(p.to_owned());
+            }
+        }
+        let set = regex::RegexSet::new(&patterns)
+            .map_err(|e| Error::invalid_argument(format!("concept terms: {e}")))?;
         Ok(RiskEngine {
             pack,
             concepts,
             exemplars,
             model_id: embedder.model_id().to_owned(),
             cache: PhraseCache::default(),
+            term_set: (set, ids),
         })
     }
 
@@ -279,6 +291,23 @@ impl RiskEngine {
                 nearest: None,
             });
         }
+        if !rule.absent_any.is_empty() {
+            let lacking: Vec<ConceptResult> = rule
+                .absent_any
+                .iter()
+                .filter(|id| found(id).is_none())
+                .map(|id| ConceptResult {
+                    concept: id.clone(),
+                    evidence: Vec::new(),
+                    nearest: None,
+                })
+                .collect();
+            if lacking.is_empty() {
+                return None;
+            }
+            present.extend(rule.absent_any.iter().filter_map(|id| found(id)));
+            missing.extend(lacking);
+        }
         let facts = test_facts(rule, None, doc, &self.pack.settings, as_of)?;
         let kinds = rule.missing_kinds.iter().map(|&kind| KindScore { kind, score: 0.0 }).collect();
         let (base, facts) = self.apply_cover(rule, doc, None, 1.0, facts);
@@ -382,6 +411,21 @@ impl RiskEngine {
                 factor = factor.min((gap / NEAR_MISS).min(1.0));
             }
             missing.push(r);
+        }
+        if !rule.absent_any.is_empty() {
+            let mut lacking = Vec::new();
+            for id in &rule.absent_any {
+                let r = self.find(id, doc, provision, embedder)?;
+                if r.evidence.is_empty() {
+                    lacking.push(r);
+                } else {
+                    present.push(r);
+                }
+            }
+            if lacking.is_empty() {
+                return Ok(None);
+            }
+            missing.extend(lacking);
         }
         Ok(Some((present, missing, factor)))
     }
@@ -512,6 +556,20 @@ impl RiskEngine {
     }
 }
 
+/// The pack's concepts for the clause library's deviations, by their terms (what a concept
+/// matches in meaning only is left out: deviations run over every clause of a kind).
+impl crate::library::ConceptFinder for RiskEngine {
+    fn find_concepts(&self, text: &str) -> Vec<String> {
+        let (set, ids) = &self.term_set;
+        set.matches(text).into_iter().map(|i| ids[i].clone()).collect()
+    }
+
+    fn term_patterns(&self) -> Vec<(String, String)> {
+        let (set, ids) = &self.term_set;
+        ids.iter().cloned().zip(set.patterns().iter().cloned()).collect()
+    }
+}
+
 fn consider(best: &mut Option<ExemplarMatch>, text: &str, similarity: f32, source: &'static str) {
     if best.as_ref().is_none_or(|b| similarity > b.similarity) {
         *best = Some(ExemplarMatch { text: excerpt(text, 160), similarity, source });
@@ -611,21 +669,7 @@ fn calibrated(kind: KindScore, t: f32) -> f32 {
 
 /// The defined terms of a document: (lower-cased term, index of the defining clause).
 fn definitions(doc: &DocInput<'_>) -> Vec<(String, usize)> {
-    static DEFINED: LazyLock<Regex> = LazyLock::new(|| {
-        Regex::new(
-            r#"["“]([A-Z][A-Za-z][A-Za-z \-]{1,60}?)["”]\s*(?:,\s*)?(?i:(?:shall\s+)?(?:means?|include[sd]?|has\s+the\s+meaning|shall\s+have\s+the\s+meaning|refers?\s+to))\b"#,
-        )
-        .expect("regex")
-    });
-    let mut out = Vec::new();
-    for (i, c) in doc.clauses.iter().enumerate() {
-        for m in DEFINED.captures_iter(c.text) {
-            if let Some(term) = m.get(1) {
-                out.push((term.as_str().to_lowercase(), i));
-            }
-        }
-    }
-    out
+    crate::library::defined_terms(doc.clauses.iter().map(|c| c.text))
 }
 
 /// The clauses whose text a clause rule's concepts are tested on: the clause, its subtree, its
@@ -637,47 +681,19 @@ fn provision(
     definitions: &[(String, usize)],
 ) -> Vec<usize> {
     let clauses = &doc.clauses;
-    let of_kind = |j: usize| matching_kind(rule, &rule.kinds, &clauses[j]).is_some();
-    // Up to the outermost enclosing clause that still has the kind.
-    let mut root = i;
-    let mut j = i;
-    while j > 0 {
-        j -= 1;
-        if clauses[j].depth < clauses[root].depth {
-            if of_kind(j) {
-                root = j;
-            } else {
-                break;
-            }
-        }
-    }
-    let mut start = root;
-    // Preceding siblings of the kind.
-    while start > 0 && of_kind(start - 1) && clauses[start - 1].depth >= clauses[root].depth {
-        start -= 1;
-    }
-    let mut end = root + 1;
-    while end < clauses.len()
-        && (clauses[end].depth > clauses[root].depth || of_kind(end))
-        && clauses[end].depth >= clauses[root].depth.min(clauses[start].depth)
-    {
-        end += 1;
-    }
-    let mut out: Vec<usize> = (start..end.max(i + 1)).collect();
+    let range = crate::library::provision_range(
+        clauses.len(),
+        |j| clauses[j].depth,
+        |j| matching_kind(rule, &rule.kinds, &clauses[j]).is_some(),
+        i,
+    );
+    let mut out: Vec<usize> = range.collect();
     // Definitions of the terms the provision uses that name one of the rule's kinds ("Force
     // Majeure Event"): they say what the provision covers. Other definitions ("Product") do not.
-    let relevant = definitions
-        .iter()
-        .filter(|(term, _)| ClauseKind::from_heading(term).any(|k| rule.kinds.contains(&k)));
-    let text: String =
-        out.iter().map(|&k| clauses[k].text.to_lowercase()).collect::<Vec<_>>().join("\n");
-    let mut extra = Vec::new();
-    for (term, k) in relevant {
-        if !out.contains(k) && text.contains(term.as_str()) {
-            extra.push(*k);
-        }
-    }
-    out.extend(extra);
+    let texts: Vec<&str> = out.iter().map(|&k| clauses[k].text).collect();
+    out.extend(crate::library::definitions_used(definitions, &texts, &out, |term| {
+        ClauseKind::from_heading(term).any(|k| rule.kinds.contains(&k))
+    }));
     out.sort_unstable();
     out.dedup();
     out

@@ -61,6 +61,9 @@ pub(super) fn test_facts(
                 let line = renewal_deadline(doc.facts?, as_of, *days)?;
                 out.push(line);
             }
+            FactTest::BreachNoticeLaterThan { hours } => {
+                out.push(breach_notice_later_than(clause?.text, *hours)?);
+            }
         }
     }
     Some(out)
@@ -99,6 +102,107 @@ fn counterparty_may_terminate(text: &str, ours: &[String]) -> Option<String> {
         "may terminate: {}",
         theirs.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
     ))
+}
+
+/// When a clause's breach-notification sentences let the report come later than `bound`
+/// hours: a line saying what they set; `None` when they meet the bound or the clause has no
+/// such sentence.
+pub(super) fn breach_notice_later_than(text: &str, bound: u32) -> Option<String> {
+    static NOTIFY: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:notif|inform|report|alert|advise|tell)").expect("regex")
+    });
+    static BREACH: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:breach|incident|unauthori[sz]ed\s+(?:access|disclosure|use|acquisition)|compromise|intrusion|loss\s+of\s+(?:personal\s+)?data)",
+        )
+        .expect("regex")
+    });
+    static FAST: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(r"(?i)\b(?:without\s+(?:any\s+)?undue\s+delay|immediately|forthwith)\b")
+            .expect("regex")
+    });
+    static VAGUE: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:promptly|as\s+soon\s+as\s+(?:reasonably\s+)?(?:practicable|possible|feasible)|in\s+a\s+timely\s+manner|timely|reasonable\s+time|expeditiously|without\s+delay)\b",
+        )
+        .expect("regex")
+    });
+    static BOUND: LazyLock<Regex> = LazyLock::new(|| {
+        Regex::new(
+            r"(?i)\b(?:within|no\s+later\s+than|not\s+later\s+than|no\s+more\s+than|not\s+more\s+than|not\s+to\s+exceed|in\s+any\s+event\s+within|at\s+the\s+latest\s+within)\s+(?:(?P<word>one|two|three|four|five|six|seven|eight|nine|ten|twelve|fourteen|fifteen|twenty-four|twenty|thirty|forty-eight|seventy-two|ninety)\s*(?:\(\s*\d{1,3}\s*\))?|\(?(?P<num>\d{1,3})\)?)\s*(?P<kind>business\s+|working\s+|calendar\s+)?(?P<unit>hour|day|week)s?\b",
+        )
+        .expect("regex")
+    });
+    const WORDS: &[(&str, u32)] = &[
+        ("one", 1),
+        ("two", 2),
+        ("three", 3),
+        ("four", 4),
+        ("five", 5),
+        ("six", 6),
+        ("seven", 7),
+        ("eight", 8),
+        ("nine", 9),
+        ("ten", 10),
+        ("twelve", 12),
+        ("fourteen", 14),
+        ("fifteen", 15),
+        ("twenty-four", 24),
+        ("twenty", 20),
+        ("thirty", 30),
+        ("forty-eight", 48),
+        ("seventy-two", 72),
+        ("ninety", 90),
+    ];
+    let sentences: Vec<&str> = crate::classify::lexical::sentences(text)
+        .into_iter()
+        .map(|r| &text[r])
+        .filter(|s| NOTIFY.is_match(s) && BREACH.is_match(s))
+        .collect();
+    if sentences.is_empty() {
+        return None;
+    }
+    // The tightest bound, in hours, with its words.
+    let mut tightest: Option<(u32, String)> = None;
+    for s in &sentences {
+        for c in BOUND.captures_iter(s) {
+            let n = match (c.name("num"), c.name("word")) {
+                (Some(n), _) => n.as_str().parse::<u32>().ok(),
+                (None, Some(w)) => {
+                    let w = w.as_str().to_ascii_lowercase();
+                    WORDS.iter().find(|(x, _)| *x == w).map(|(_, n)| *n)
+                }
+                _ => None,
+            };
+            let Some(n) = n else { continue };
+            let business = c.name("kind").is_some_and(|k| {
+                let k = k.as_str().to_ascii_lowercase();
+                k.starts_with("business") || k.starts_with("working")
+            });
+            let unit = c.name("unit").map(|u| u.as_str().to_ascii_lowercase()).unwrap_or_default();
+            let hours = match unit.as_str() {
+                "hour" => n,
+                "day" if business => (n + 2 * n.div_ceil(5)) * 24,
+                "day" => n * 24,
+                _ => n * 24 * 7,
+            };
+            if tightest.as_ref().is_none_or(|(h, _)| hours < *h) {
+                tightest = Some((hours, c[0].to_owned()));
+            }
+        }
+    }
+    let fast = sentences.iter().any(|s| FAST.is_match(s));
+    match tightest {
+        Some((hours, words)) if hours > bound => {
+            Some(format!("breach notification {words:?}: up to {hours} hours, later than {bound}"))
+        }
+        Some(_) => None,
+        None if fast => None,
+        None => Some(match sentences.iter().find_map(|s| VAGUE.find(s)) {
+            Some(m) => format!("breach notification only {:?}: no time limit", m.as_str()),
+            None => "breach notification with no time limit".to_owned(),
+        }),
+    }
 }
 
 /// The next renewal's notice deadline when it falls within `window` days of `as_of`.

@@ -41,7 +41,7 @@ pub use engine::RiskEngine;
 pub use engine::excerpt;
 pub use feedback::{Feedback, Reviewed};
 pub use order::{review_order, review_order_by};
-pub use pack::{Concept, FactTest, Rule, RulePack, Scope, Settings, Severity};
+pub use pack::{Concept, FactTest, NAMED_PACKS, Rule, RulePack, Scope, Settings, Severity};
 pub use scan::{DocumentRisk, RiskQuery};
 pub use types::{
     ClauseInput, ConceptResult, DocInput, Evidence, ExemplarMatch, Flag, FlaggedClause, Match,

@@ -36,10 +36,19 @@ use serde::{Deserialize, Serialize};
 use toml::Spanned;
 
 use crate::classify::ClauseKind;
-use crate::error::{Error, ErrorKind};
+use crate::error::{Error, ErrorKind, line_column};
 
 /// The pack compiled into the crate.
 const BUILTIN: &str = include_str!("builtin.toml");
+
+/// Packs that ship with the crate beside the built-in one, which a team enables by name
+/// ([`RulePack::extend_named`], `clausal --pack NAME`): their rules are not part of the
+/// built-in pack because what they test is not a risk in every archive.
+pub const NAMED_PACKS: &[(&str, &str)] = &[
+    ("data-protection", include_str!("packs/data-protection.toml")),
+    ("software-licence", include_str!("packs/software-licence.toml")),
+    ("ai-use", include_str!("packs/ai-use.toml")),
+];
 
 /// How much a flag matters.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -109,6 +118,18 @@ pub enum FactTest {
     /// the Supplier. Passes when the terminating party cannot be told, or when `our_roles` is
     /// empty (the line says so); fails only when every party the clause lets terminate is ours.
     CounterpartyMayTerminate,
+    /// The clause makes a party report a security incident or a personal-data breach, and
+    /// the report may come later than `hours` after it learns of it: the tightest bound the
+    /// notification sentences set is longer ("within five (5) business days"), or they set
+    /// only "promptly" / "as soon as practicable", or no time at all. "Without undue delay"
+    /// (the GDPR's standard for a processor) and "immediately" meet any bound. A business day
+    /// counts as a calendar day plus the weekends a run of them can span (three business days
+    /// can be five calendar days). Clause rules only; a clause with no notification sentence
+    /// does not pass.
+    BreachNoticeLaterThan {
+        /// The bound, in hours (72 for GDPR Art. 33).
+        hours: u32,
+    },
 }
 
 /// Pack-wide settings.
@@ -271,6 +292,11 @@ pub struct Rule {
     /// Concepts none of which may be found: the rule flags what is missing.
     #[serde(default)]
     pub absent: Vec<String>,
+    /// Concepts of which at least one must be missing: the rule flags a provision (or a
+    /// document) that lacks any of them and names those it lacks ("no sub-processor terms, no
+    /// deletion or return"). A document that has them all is no candidate.
+    #[serde(default)]
+    pub absent_any: Vec<String>,
     /// Fact tests that must all pass.
     #[serde(default)]
     pub facts: Vec<FactTest>,
@@ -332,6 +358,7 @@ impl Rule {
             .iter()
             .chain(&self.present_any)
             .chain(&self.absent)
+            .chain(&self.absent_any)
             .chain(&self.also_when)
             .map(String::as_str)
     }
@@ -367,6 +394,24 @@ impl RulePack {
     /// The pack that ships with the crate (`src/risk/builtin.toml`).
     pub fn builtin() -> RulePack {
         RulePack::parse(BUILTIN, "builtin").expect("the built-in rule pack is valid (tested)")
+    }
+
+    /// Adds a pack that ships with the crate ([`NAMED_PACKS`]) by name, as
+    /// [`extend_from_str`](RulePack::extend_from_str) would.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] for a name that is not one of [`NAMED_PACKS`] (the
+    /// message lists them); on error `self` is unchanged.
+    pub fn extend_named(&mut self, name: &str) -> crate::error::Result<()> {
+        let Some((_, text)) = NAMED_PACKS.iter().find(|(n, _)| *n == name) else {
+            let names: Vec<&str> = NAMED_PACKS.iter().map(|(n, _)| *n).collect();
+            return Err(Error::invalid_argument(format!(
+                "no rule pack named {name:?}; the packs are: {}",
+                names.join(", ")
+            )));
+        };
+        self.extend_from_str(text, name)
     }
 
     /// A pack with nothing in it (default settings).
@@ -530,14 +575,6 @@ impl RulePack {
         rule.enabled
             && rule.policy.as_deref().is_none_or(|p| self.settings.policy_is_set(p) == Some(true))
     }
-}
-
-/// 1-based line and column (in characters) of a byte offset.
-fn line_column(text: &str, offset: usize) -> (usize, usize) {
-    let before = text.get(..offset.min(text.len())).unwrap_or(text);
-    let line = before.matches('\n').count() + 1;
-    let column = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) + 1;
-    (line, column)
 }
 
 #[cfg(test)]

@@ -14,6 +14,8 @@ mod deadlines;
 mod reader;
 mod vector;
 
+pub(crate) use vector::dot;
+
 pub use deadlines::DeadlineQuery;
 pub use reader::IndexReader;
 

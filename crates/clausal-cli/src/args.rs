@@ -64,6 +64,184 @@ pub enum Command {
     /// The contract register: every document with title, format, role, parties, governing
     /// law, key dates, risk score and open flags.
     Documents(DocumentsArgs),
+    /// The clause library of an index: standard clauses with their versions, kept in
+    /// DIR/library.sqlite with a hash-chained log of every change.
+    #[command(subcommand)]
+    Library(LibraryCommand),
+    /// Every clause of a kind the library has entries for, against its nearest entry:
+    /// standard, outdated, deviates or nonstandard, with the diff and the concepts missing.
+    Deviations(DeviationsArgs),
+}
+
+#[derive(Subcommand, Debug)]
+pub enum LibraryCommand {
+    /// Add the entries of a library TOML file (each must be new).
+    Add(LibraryAddArgs),
+    /// List the entries: id, kind, position, current version, title.
+    List(LibraryListArgs),
+    /// One entry with its versions and its change history.
+    Show(LibraryShowArgs),
+    /// Make a new version the current one of an entry.
+    Supersede(LibrarySupersedeArgs),
+    /// Import a folder of library TOML files (or one file, or the starter library): new
+    /// entries are added, changed ones updated, all in one transaction or none.
+    Import(LibraryImportArgs),
+    /// Write one TOML file per entry into a folder (for git), readable by `import`.
+    Export(LibraryExportArgs),
+    /// Take an entry out of the library (its history stays in the log).
+    Remove(LibraryRemoveArgs),
+    /// Recompute the change log's hash chain; exits 2 at the first bad change.
+    Verify(LibraryIndexArg),
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryIndexArg {
+    /// The index directory; the library is DIR/library.sqlite.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryAuthorArgs {
+    /// Who makes the change (recorded in the log).
+    #[arg(long, value_name = "NAME")]
+    pub author: String,
+    /// Why (recorded in the log).
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub comment: String,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryAddArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// A library TOML file ([[entry]] tables).
+    #[arg(long, value_name = "FILE")]
+    pub file: PathBuf,
+    #[command(flatten)]
+    pub author: LibraryAuthorArgs,
+    /// Print the changes as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryListArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// Only entries of this clause kind.
+    #[arg(long, value_name = "KIND")]
+    pub kind: Option<String>,
+    /// Print JSON lines (one entry each, with its versions).
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryShowArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// The entry id.
+    pub id: String,
+    /// Print one JSON object: the entry and its history.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("wording").required(true))]
+pub struct LibrarySupersedeArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// The entry id.
+    pub id: String,
+    /// The new version's name ("2021", "v3").
+    #[arg(long = "version", value_name = "NAME")]
+    pub version_name: String,
+    /// The new text.
+    #[arg(long, value_name = "TEXT", group = "wording")]
+    pub text: Option<String>,
+    /// A file with the new text (instead of --text).
+    #[arg(long, value_name = "FILE", group = "wording")]
+    pub text_file: Option<PathBuf>,
+    /// The day the version takes effect (YYYY-MM-DD).
+    #[arg(long, value_name = "DATE")]
+    pub effective_from: Option<String>,
+    /// Why the version was written.
+    #[arg(long, value_name = "TEXT", default_value = "")]
+    pub rationale: String,
+    #[command(flatten)]
+    pub author: LibraryAuthorArgs,
+    /// Print the change as JSON.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+#[command(group = clap::ArgGroup::new("from_where").required(true))]
+pub struct LibraryImportArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// A folder of *.toml library files, or one file.
+    #[arg(long, value_name = "PATH", group = "from_where")]
+    pub from: Option<PathBuf>,
+    /// The starter library that ships with clausal.
+    #[arg(long, group = "from_where")]
+    pub starter: bool,
+    #[command(flatten)]
+    pub author: LibraryAuthorArgs,
+    /// Print the changes as JSON lines.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryExportArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// The folder to write into (created if missing).
+    #[arg(long, value_name = "DIR")]
+    pub to: PathBuf,
+}
+
+#[derive(Args, Debug)]
+pub struct LibraryRemoveArgs {
+    #[command(flatten)]
+    pub index: LibraryIndexArg,
+    /// The entry id.
+    pub id: String,
+    #[command(flatten)]
+    pub author: LibraryAuthorArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct DeviationsArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Use the starter library instead of the index's (DIR/library.sqlite).
+    #[arg(long)]
+    pub starter: bool,
+    /// Only clauses of this kind (repeatable).
+    #[arg(long = "kind", value_name = "KIND")]
+    pub kinds: Vec<String>,
+    /// Only this status: standard, outdated, deviates, nonstandard (repeatable).
+    #[arg(long = "status", value_name = "STATUS")]
+    pub statuses: Vec<String>,
+    /// Only clauses less similar than this (cosine, 0 to 1) to their standard.
+    #[arg(long, value_name = "SIM")]
+    pub below: Option<f32>,
+    /// Also name the concepts of these packs (the built-in pack always).
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Print JSON lines, one clause each.
+    #[arg(long, conflicts_with = "csv")]
+    pub json: bool,
+    /// Print CSV with a header row.
+    #[arg(long)]
+    pub csv: bool,
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Args, Debug)]
@@ -72,6 +250,10 @@ pub struct RulePackArgs {
     /// the same id. Repeatable.
     #[arg(long = "rules", value_name = "FILE")]
     pub files: Vec<PathBuf>,
+    /// A rule pack that ships with clausal, by name: data-protection, software-licence,
+    /// ai-use. Added after the built-in pack and before the --rules files. Repeatable.
+    #[arg(long = "pack", value_name = "NAME")]
+    pub packs: Vec<String>,
     /// Only the built-in pack's settings and the --rules files (no built-in rules).
     #[arg(long)]
     pub no_builtin: bool,

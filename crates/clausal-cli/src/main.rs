@@ -34,6 +34,8 @@ fn main() -> ExitCode {
         Command::Flags(args) => cmd::risk::flags(args).map(|()| ExitCode::SUCCESS),
         Command::Risk(args) => cmd::risk::risk(args).map(|()| ExitCode::SUCCESS),
         Command::Rules(args) => cmd::risk::rules(args).map(|()| ExitCode::SUCCESS),
+        Command::Library(command) => cmd::library::run(command),
+        Command::Deviations(args) => cmd::library::deviations(args).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => cmd::report::run(args).map(|()| ExitCode::SUCCESS),
         Command::Review(ReviewCommand::Next(args)) => {
             cmd::risk::review_next(args).map(|()| ExitCode::SUCCESS)

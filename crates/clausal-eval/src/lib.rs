@@ -26,6 +26,8 @@ mod error;
 mod extraction;
 mod facts;
 mod ingest;
+mod library;
+mod packs;
 mod risk;
 mod roles;
 mod segmentation;
@@ -49,6 +51,13 @@ pub use extraction::{
 };
 pub use facts::{FactsReport, facts};
 pub use ingest::{IngestEvalReport, MAX_RERUN_SHARE, ingest};
+pub use library::{
+    DeviationCase, EditScore, GeneratedReport, MAX_COVERING_OUTDATED, MAX_REWORDINGS_REPORTED,
+    MIN_EDITS_DETECTED, MIN_OUTDATED, OutdatedReport, generated, outdated,
+};
+pub use packs::{
+    MIN_PACK_PRECISION, MIN_PACK_RECALL, PACK_RULES, PACKS, PackRuleScore, PacksReport, packs,
+};
 pub use risk::{
     EVAL_AS_OF, FEEDBACK_POINTS, FeedbackPoint, FeedbackReport, FmRuleReport,
     MAX_FM_COVERING_FLAGGED, MIN_FM_RULE_PRECISION, MIN_FM_RULE_RECALL, MIN_NO_FM, RULE_CATEGORIES,

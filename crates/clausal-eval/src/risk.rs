@@ -66,24 +66,24 @@ pub const RULE_CATEGORIES: &[(&str, &str, bool)] = &[
 ];
 
 /// CUAD contracts with their predicted kinds and facts, ready for the rules.
-struct Prepared {
-    contracts: Vec<CuadContract>,
+pub(crate) struct Prepared {
+    pub(crate) contracts: Vec<CuadContract>,
     /// Per contract, per clause: assigned kinds.
-    kinds: Vec<Vec<Vec<KindScore>>>,
+    pub(crate) kinds: Vec<Vec<Vec<KindScore>>>,
     /// Per contract, per clause: nearly assigned kinds.
-    near_kinds: Vec<Vec<Vec<KindScore>>>,
+    pub(crate) near_kinds: Vec<Vec<Vec<KindScore>>>,
     /// Per contract: the thresholds of the classifier that typed it.
-    thresholds: Vec<HashMap<ClauseKind, f32>>,
+    pub(crate) thresholds: Vec<HashMap<ClauseKind, f32>>,
     /// Per contract, per clause: facts.
-    facts: Vec<Vec<Vec<Fact>>>,
-    doc_facts: Vec<ContractFacts>,
+    pub(crate) facts: Vec<Vec<Vec<Fact>>>,
+    pub(crate) doc_facts: Vec<ContractFacts>,
     /// Per contract: its role, as ingestion assigns it (document rules judge agreements only).
-    roles: Vec<DocRole>,
-    hashes: Vec<Vec<TextHash>>,
+    pub(crate) roles: Vec<DocRole>,
+    pub(crate) hashes: Vec<Vec<TextHash>>,
 }
 
 impl Prepared {
-    fn load(dir: &Path, folds: Option<Folds>) -> crate::error::Result<Prepared> {
+    pub(crate) fn load(dir: &Path, folds: Option<Folds>) -> crate::error::Result<Prepared> {
         use rayon::prelude::*;
         let contracts = load(dir)?;
         // Each contract analysed by the classifier of the fold that did not train on it.
@@ -288,10 +288,10 @@ struct GoldRow {
 }
 
 /// A gold force majeure provision: byte range, heading, whether it covers epidemics.
-type Provision = (Range<usize>, String, bool);
+pub(crate) type Provision = (Range<usize>, String, bool);
 
 /// Gold provisions per contract index.
-fn gold_provisions(
+pub(crate) fn gold_provisions(
     dir: &Path,
     contracts: &[CuadContract],
 ) -> crate::error::Result<HashMap<usize, Vec<Provision>>> {
@@ -316,11 +316,11 @@ fn gold_provisions(
     Ok(out)
 }
 
-fn snippet(t: &str) -> String {
+pub(crate) fn snippet(t: &str) -> String {
     t.split_whitespace().take(30).collect::<Vec<_>>().join(" ")
 }
 
-fn ratio(a: usize, b: usize) -> f64 {
+pub(crate) fn ratio(a: usize, b: usize) -> f64 {
     if b == 0 { 0.0 } else { a as f64 / b as f64 }
 }
 

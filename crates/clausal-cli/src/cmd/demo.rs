@@ -220,6 +220,41 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             d.basis
         );
     }
+    // The clause library: the starter library's standard clauses against the archive.
+    let library = clausal::library::Library::starter();
+    let deviations = clausal::library::Deviations::new(
+        &library,
+        &embedder,
+        &engine,
+        clausal::library::DeviationSettings::default(),
+    )?;
+    let found =
+        searcher.deviations(&deviations, &engine, &clausal::library::DeviationQuery::new())?;
+    println!(
+        "\nThe starter clause library against the archive ({} clauses of its kinds):\n  \
+         clausal library import --index DIR --starter --author NAME; clausal deviations --index DIR",
+        found.len()
+    );
+    for status in
+        [clausal::library::DeviationStatus::Outdated, clausal::library::DeviationStatus::Deviates]
+    {
+        let Some(d) = found.iter().find(|d| d.deviation.status == status) else {
+            println!("  no {} clause", status.as_str());
+            continue;
+        };
+        let v = &d.deviation;
+        println!(
+            "  {} {} {} {} (similarity {:.2} to {} v{}):\n    {}",
+            status.as_str(),
+            d.source,
+            d.number.as_deref().unwrap_or(""),
+            d.heading.as_deref().unwrap_or(""),
+            v.similarity,
+            v.nearest.entry,
+            v.nearest.version,
+            v.explanation
+        );
+    }
     println!();
     // The dashboard: the same index as a static HTML folder.
     let risk = engine.risk(&searcher, &RiskQuery::new().as_of(query.as_of.clone()), &embedder)?;

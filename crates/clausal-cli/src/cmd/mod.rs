@@ -7,6 +7,7 @@ pub mod embed;
 pub mod extract;
 pub mod index;
 pub mod kinds;
+pub mod library;
 pub mod report;
 pub mod review;
 pub mod risk;

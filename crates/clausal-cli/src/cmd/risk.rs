@@ -9,12 +9,16 @@ use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RiskQuery, RulePack};
 use super::index::{filter_of, open};
 use crate::args::{FlagsArgs, ReviewNextArgs, RulePackArgs, RulesArgs};
 
-/// The built-in pack (unless `--no-builtin`) extended with the `--rules` files.
+/// The built-in pack (unless `--no-builtin`) extended with the `--pack` packs and the
+/// `--rules` files.
 pub(crate) fn pack_of(args: &RulePackArgs) -> anyhow::Result<RulePack> {
     let mut pack = RulePack::builtin();
     if args.no_builtin {
         pack.rules.clear();
         pack.concepts.clear();
+    }
+    for name in &args.packs {
+        pack.extend_named(name)?;
     }
     for file in &args.files {
         pack.extend_from_file(file)?;

@@ -116,6 +116,16 @@ fn demo_runs() {
     // Every risk line names its own document; the email body is not judged.
     let risk = stdout.split("Documents by risk score").nth(1).unwrap();
     assert!(risk.contains("reseller-amendment-email.eml (correspondence): no flags"), "{stdout}");
+    // The starter clause library: the supply agreement's force majeure clause (no epidemics)
+    // is outdated against the 2018 version, and a clause that deviates names what differs.
+    let library = stdout.split("The starter clause library against the archive").nth(1).unwrap();
+    let outdated = library.lines().find(|l| l.trim_start().starts_with("outdated ")).unwrap();
+    assert!(
+        outdated.contains("Force Majeure") && outdated.contains("force-majeure v2018"),
+        "{stdout}"
+    );
+    assert!(library.contains("lacks what v2021 added: epidemic"), "{stdout}");
+    assert!(library.lines().any(|l| l.trim_start().starts_with("deviates ")), "{stdout}");
     // Deadlines of the next 12 months, as dates, and the report, saying where.
     let deadlines = stdout.split("Deadlines of the next 12 months").nth(1).unwrap();
     assert!(deadlines.contains(" notice-by "), "{stdout}");

@@ -4,6 +4,7 @@ mod commands;
 mod deadlines;
 mod ingest;
 mod kinds;
+mod library;
 mod report;
 mod review;
 mod util;

@@ -48,6 +48,52 @@ pub enum EvalCommand {
     /// Key dates (effective, expiration, renewal term, notice period) against CUAD's answers
     /// (master_clauses.csv with pdf/ or txt/).
     Deadlines(DeadlinesArgs),
+    /// The clause library's deviations: outdated force majeure clauses against
+    /// force_majeure_gold.jsonl (`--data`, CUAD layout), and meaning-changing edits against
+    /// rewordings generated from the starter library (`--generated`).
+    Deviations(DeviationsEvalArgs),
+    /// The named rule packs (data-protection, software-licence, ai-use) against documents
+    /// labelled by reading (labels.jsonl and txt/): per-rule precision and recall.
+    Packs(PacksEvalArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct PacksEvalArgs {
+    /// A folder with labels.jsonl and txt/ (crates/clausal-eval/data/packs).
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print every error per rule.
+    #[arg(long)]
+    pub all_cases: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct DeviationsEvalArgs {
+    /// A folder laid out like CUAD (txt/, clauses.jsonl, force_majeure_gold.jsonl).
+    #[arg(long, value_name = "DIR", required_unless_present = "generated")]
+    pub data: Option<PathBuf>,
+    /// The generated edits of the starter library instead (no data needed).
+    #[arg(long)]
+    pub generated: bool,
+    /// Type clauses by K-fold cross-validation by contract (0: the shipped classifier).
+    #[arg(long, value_name = "K", default_value_t = 5)]
+    pub cv: usize,
+    /// How contracts are dealt into the folds: by name, or by contract type.
+    #[arg(long, value_name = "HOW", default_value = "type")]
+    pub folds_by: crate::FoldBy,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print every case.
+    #[arg(long)]
+    pub all_cases: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Args, Debug)]

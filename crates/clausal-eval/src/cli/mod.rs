@@ -38,6 +38,8 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Acord(args) => search::acord(args),
         EvalCommand::Ingest(args) => search::ingest(args),
         EvalCommand::Fm(args) => risk::eval_fm(args),
+        EvalCommand::Deviations(args) => risk::eval_deviations(args),
+        EvalCommand::Packs(args) => risk::eval_packs(args),
         EvalCommand::Rules(args) => risk::eval_rules(args),
         EvalCommand::Feedback(args) => risk::eval_feedback(args),
         EvalCommand::Roles(args) => quality::roles(args),

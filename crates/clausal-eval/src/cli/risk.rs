@@ -2,7 +2,7 @@
 
 use std::process::ExitCode;
 
-use super::args::{FeedbackEvalArgs, RiskEvalArgs};
+use super::args::{DeviationsEvalArgs, FeedbackEvalArgs, PacksEvalArgs, RiskEvalArgs};
 use super::{print_json, verdict};
 
 fn folds(k: usize, by: crate::FoldBy) -> Option<crate::Folds> {
@@ -165,5 +165,144 @@ pub fn eval_feedback(args: FeedbackEvalArgs) -> anyhow::Result<ExitCode> {
             "FAIL"
         }
     );
+    Ok(verdict(pass))
+}
+
+pub fn eval_deviations(args: DeviationsEvalArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let limit = if args.all_cases { usize::MAX } else { 15 };
+    if args.generated {
+        let r = crate::generated(&embedder)?;
+        let failures = r.failures();
+        let pass = failures.is_empty();
+        if args.json {
+            print_json(&r, pass)?;
+            return Ok(verdict(pass));
+        }
+        println!("deviations on edits generated from the starter library");
+        println!(
+            "  meaning-changing edits detected with the change named: {:.3} (at least {})",
+            r.detected,
+            crate::MIN_EDITS_DETECTED
+        );
+        for (edit, s) in &r.changes {
+            println!("    {edit:<32} {}/{}", s.hits, s.edits);
+        }
+        println!(
+            "  rewordings reported (not standard): {:.3} (at most {})",
+            r.reported,
+            crate::MAX_REWORDINGS_REPORTED
+        );
+        for (edit, s) in &r.rewordings {
+            println!("    {edit:<32} {}/{}", s.hits, s.edits);
+        }
+        for c in r.cases.iter().take(limit) {
+            println!("    {} | {} [{}]", c.source, c.text, c.note);
+        }
+        for f in &failures {
+            println!("  FAIL {f}");
+        }
+        println!("  {}", if pass { "PASS" } else { "FAIL" });
+        return Ok(verdict(pass));
+    }
+    let data = args.data.as_deref().expect("clap requires --data without --generated");
+    let r = crate::outdated(data, folds(args.cv, args.folds_by), &embedder)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    println!(
+        "outdated force majeure with the starter library on {} ({} contracts, clauses typed by {})",
+        data.display(),
+        r.contracts,
+        r.folds.map_or("the shipped classifier".to_owned(), |f| f.to_string())
+    );
+    println!(
+        "  force majeure clauses: {} ({})",
+        r.clauses,
+        r.by_status.iter().map(|(s, n)| format!("{s} {n}")).collect::<Vec<_>>().join(", ")
+    );
+    println!(
+        "  recall {:.3} ({}/{} provisions without epidemic cover marked outdated; at least {})",
+        r.recall,
+        r.non_covering_outdated,
+        r.non_covering,
+        crate::MIN_OUTDATED
+    );
+    println!(
+        "  precision {:.3} ({}/{} outdated clauses on a provision without epidemic cover; at least {})",
+        r.precision,
+        r.outdated_right,
+        r.outdated,
+        crate::MIN_OUTDATED
+    );
+    println!(
+        "  covering provisions marked outdated {:.3} ({}/{}; at most {})",
+        r.covering_share,
+        r.covering_outdated,
+        r.covering,
+        crate::MAX_COVERING_OUTDATED
+    );
+    for (title, cases) in [("misses", &r.misses), ("false positives", &r.false_positives)] {
+        if cases.is_empty() {
+            continue;
+        }
+        println!("  {title} ({}):", cases.len());
+        for c in cases.iter().take(limit) {
+            println!("    {} | {} [{}]", c.source, c.text, c.note);
+        }
+    }
+    for f in &failures {
+        println!("  FAIL {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
+}
+
+pub fn eval_packs(args: PacksEvalArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let r = crate::packs(&args.data, &embedder)?;
+    let failures = r.failures();
+    let pass = failures.is_empty();
+    if args.json {
+        print_json(&r, pass)?;
+        return Ok(verdict(pass));
+    }
+    println!(
+        "rule packs {} on {} ({} documents from {} sources; bars: precision {}, recall {} per rule)",
+        crate::PACKS.join(", "),
+        args.data.display(),
+        r.documents,
+        r.sources,
+        crate::MIN_PACK_PRECISION,
+        crate::MIN_PACK_RECALL
+    );
+    println!(
+        "    {:<30} {:>5} {:>6} {:>6} {:>7} {:>7} {:>12}",
+        "rule", "pos", "fired", "right", "P", "R", "on provision"
+    );
+    for s in &r.rules {
+        println!(
+            "    {:<30} {:>5} {:>6} {:>6} {:>7.3} {:>7.3} {:>12}",
+            s.rule,
+            s.positives,
+            s.fired,
+            s.right,
+            s.precision,
+            s.recall,
+            s.on_provision.map_or("-".to_owned(), |n| format!("{n}/{}", s.right))
+        );
+    }
+    for s in &r.rules {
+        for e in s.errors.iter().take(if args.all_cases { usize::MAX } else { 5 }) {
+            println!("    {} {e}", s.rule);
+        }
+    }
+    for f in &failures {
+        println!("  FAIL {f}");
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
     Ok(verdict(pass))
 }
