@@ -52,7 +52,9 @@ pub trait ConceptFinder: Sync {
 pub type ClauseRef<'a> = (&'a str, &'a [f32], &'a BTreeSet<String>, &'a [Fact]);
 
 /// Where a clause stands against the library.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize)]
+#[derive(
+    Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, serde::Deserialize,
+)]
 #[serde(rename_all = "lowercase")]
 pub enum DeviationStatus {
     /// Says what the current version says (in the same or other words).

@@ -47,6 +47,9 @@ pub struct RiskEngine {
     /// Every concept's terms in one pass (for the clause library), with the concept ids in
     /// the set's order.
     term_set: (regex::RegexSet, Vec<String>),
+    /// The clause library that deviation rules test against, compiled with the engine's
+    /// concepts.
+    library: Option<crate::library::Deviations>,
 }
 
 impl std::fmt::Debug for RiskEngine {
@@ -108,7 +111,29 @@ impl RiskEngine {
             model_id: embedder.model_id().to_owned(),
             cache: PhraseCache::default(),
             term_set: (set, ids),
+            library: None,
         })
+    }
+
+    /// Gives the engine a clause library for its deviation rules ([`Rule::deviation`]),
+    /// compiled with `embedder` (the index's model) and the engine's concepts.
+    ///
+    /// # Errors
+    ///
+    /// Embedder errors.
+    pub fn with_library(
+        mut self,
+        library: &crate::library::Library,
+        embedder: &dyn Embedder,
+    ) -> crate::error::Result<RiskEngine> {
+        let compiled = crate::library::Deviations::new(
+            library,
+            embedder,
+            &self,
+            crate::library::DeviationSettings { diff: false, ..Default::default() },
+        )?;
+        self.library = Some(compiled);
+        Ok(self)
     }
 
     /// The pack.
@@ -191,15 +216,44 @@ impl RiskEngine {
                 },
             };
             let provision = provision(doc, i, rule, definitions);
-            let Some((present, missing, factor)) =
+            let Some((present, mut missing, factor)) =
                 self.test_concepts(rule, doc, &provision, embedder)?
             else {
                 continue;
             };
-            let Some(facts) = test_facts(rule, Some(clause), doc, &self.pack.settings, as_of)
+            let mut deviation_line = None;
+            if !rule.deviation.is_empty() {
+                let Some(library) = &self.library else { continue };
+                let texts: Vec<&str> = provision.iter().map(|&k| doc.clauses[k].text).collect();
+                let found = library.concepts_of(kind.kind, self, &texts);
+                let vector = match clause.vector {
+                    Some(v) => v.to_vec(),
+                    None => embedder.embed(&[clause.text])?.into_iter().next().unwrap_or_default(),
+                };
+                let Some(d) = library.compare_with_facts(
+                    kind.kind,
+                    clause.text,
+                    &vector,
+                    &found,
+                    clause.facts,
+                ) else {
+                    continue;
+                };
+                if !rule.deviation.contains(&d.status) {
+                    continue;
+                }
+                missing.extend(d.missing_concepts.iter().map(|c| ConceptResult {
+                    concept: c.clone(),
+                    evidence: Vec::new(),
+                    nearest: None,
+                }));
+                deviation_line = Some(format!("{}: {}", d.status.as_str(), d.explanation));
+            }
+            let Some(mut facts) = test_facts(rule, Some(clause), doc, &self.pack.settings, as_of)
             else {
                 continue;
             };
+            facts.extend(deviation_line);
             // A near miss of an absent concept leaves a flag, but an uncertain one: it shrinks
             // the confidence above the threshold.
             let threshold = self.pack.settings.flag_threshold;

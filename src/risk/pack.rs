@@ -325,6 +325,12 @@ pub struct Rule {
     /// until a pack sets that setting.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub policy: Option<String>,
+    /// A deviation rule: a clause of the rule's kinds is a candidate when the clause library
+    /// ([`RiskEngine::with_library`](super::RiskEngine::with_library)) puts it in one of these
+    /// statuses (`outdated`, `deviates`, `nonstandard`); the flag says against which entry and
+    /// version, and names the concepts missing. Without a library the rule raises nothing.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub deviation: Vec<crate::library::DeviationStatus>,
     /// How well the rule did on labelled contracts, as measured by `clausal eval rules`
     /// (shown by `clausal rules`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -523,6 +529,13 @@ impl RulePack {
                 return Err(err(
                     Some(span),
                     format!("rule {:?} refers to undeclared concept {c:?}", rule.id),
+                ));
+            }
+            if !rule.deviation.is_empty() && (rule.scope != Scope::Clause || rule.kinds.is_empty())
+            {
+                return Err(err(
+                    Some(span),
+                    format!("rule {:?}: a deviation rule is a clause rule with kinds", rule.id),
                 ));
             }
             if let Some(policy) = &rule.policy

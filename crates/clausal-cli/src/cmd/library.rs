@@ -41,6 +41,24 @@ fn store(index: &Path, create: bool) -> anyhow::Result<LibraryStore> {
     Ok(LibraryStore::open(path)?)
 }
 
+/// The risk engine for an index: `pack` compiled, with the index's clause library (when it
+/// has one) for the deviation rules.
+pub(crate) fn engine_for(
+    index: &Path,
+    pack: clausal::risk::RulePack,
+    embedder: &dyn clausal::Embedder,
+) -> anyhow::Result<RiskEngine> {
+    let engine = RiskEngine::new(pack, embedder).context("compiling the rule pack")?;
+    if !store_path(index).is_file() {
+        return Ok(engine);
+    }
+    let library = store(index, false)?.library()?;
+    if library.is_empty() {
+        return Ok(engine);
+    }
+    engine.with_library(&library, embedder).context("compiling the clause library")
+}
+
 fn kind_of(k: &str) -> anyhow::Result<ClauseKind> {
     k.parse().map_err(|_| anyhow::anyhow!("unknown kind {k:?} (see `clausal kinds`)"))
 }

@@ -4,7 +4,7 @@ use std::io::Write;
 
 use anyhow::Context;
 use clausal::ReviewStore;
-use clausal::risk::{RiskEngine, RiskQuery};
+use clausal::risk::RiskQuery;
 use clausal_report::{ReportOptions, write_report};
 
 use super::index::open;
@@ -23,8 +23,7 @@ pub fn run(args: ReportArgs) -> anyhow::Result<()> {
     }
     let index = open(&args.index)?;
     let embedder = args.model.load()?;
-    let engine =
-        RiskEngine::new(pack_of(&args.pack)?, &embedder).context("compiling the rule pack")?;
+    let engine = super::library::engine_for(&args.index, pack_of(&args.pack)?, &embedder)?;
     let mut query = RiskQuery::new().as_of(options.as_of.clone());
     query.feedback = !args.no_feedback;
     let searcher = index.reader()?.searcher();

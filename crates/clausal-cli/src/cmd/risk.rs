@@ -2,7 +2,6 @@
 
 use std::io::Write;
 
-use anyhow::Context;
 use clausal::Searcher;
 use clausal::risk::{Flag, Match, ReviewNote, RiskEngine, RiskQuery, RulePack};
 
@@ -49,7 +48,7 @@ fn session(args: &FlagsArgs) -> anyhow::Result<Session> {
     let embedder = args.model.load()?;
     let pack = pack_of(&args.pack)?;
     let query = query_of(args, &pack)?;
-    let engine = RiskEngine::new(pack, &embedder).context("compiling the rule pack")?;
+    let engine = super::library::engine_for(&args.index, pack, &embedder)?;
     Ok(Session { searcher: index.reader()?.searcher(), engine, embedder, query })
 }
 
@@ -122,10 +121,11 @@ pub(crate) fn document_risk(
     model: &crate::args::ModelArgs,
     as_of: &str,
 ) -> anyhow::Result<std::collections::HashMap<String, (f32, Vec<String>)>> {
-    let index = open(index)?;
+    let index_dir = index;
+    let index = open(index_dir)?;
     let embedder = model.load()?;
     let pack = pack_of(pack)?;
-    let engine = RiskEngine::new(pack, &embedder).context("compiling the rule pack")?;
+    let engine = super::library::engine_for(index_dir, pack, &embedder)?;
     let query = RiskQuery::new().as_of(as_of);
     let docs = engine.risk(&index.reader()?.searcher(), &query, &embedder)?;
     Ok(docs

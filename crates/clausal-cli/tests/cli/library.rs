@@ -151,4 +151,19 @@ fn deviations_name_status_spans_and_diff() {
     let csv = ok(&run(&["deviations", "--csv", "--kind", "force_majeure"], &idx));
     assert!(csv.starts_with("source,clause,span_start"), "{csv}");
     assert!(fails(&run(&["deviations", "--status", "old"], &idx)).contains("unknown status"));
+    // With a library, the deviation rules flag: the outdated force majeure clause among them.
+    let flags = ok(&run(&["flags", "--json", "--rule", "outdated-clause"], &idx));
+    let flags: Vec<serde_json::Value> =
+        flags.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    assert!(!flags.is_empty(), "no outdated-clause flag");
+    let f = &flags[0];
+    assert!(f["missing"].as_array().unwrap().iter().any(|m| m["concept"] == "epidemic"), "{f}");
+    assert!(
+        f["facts"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|x| x.as_str().unwrap().starts_with("outdated: ")),
+        "{f}"
+    );
 }
