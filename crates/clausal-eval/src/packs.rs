@@ -134,6 +134,10 @@ pub struct PackRuleScore {
     pub on_provision: Option<usize>,
     /// Documents wrongly flagged and missed.
     pub errors: Vec<String>,
+    /// Every document it fired on.
+    pub flagged: Vec<String>,
+    /// Every document where it should fire.
+    pub expected: Vec<String>,
 }
 
 /// What `clausal eval packs` prints.
@@ -144,6 +148,8 @@ pub struct PacksReport {
     pub documents: usize,
     /// Sources they came from.
     pub sources: usize,
+    /// Documents the engine typed other than an agreement (document rules do not judge them).
+    pub not_agreements: Vec<String>,
     /// Per rule.
     pub rules: Vec<PackRuleScore>,
 }
@@ -191,7 +197,7 @@ pub fn packs(dir: &Path, embedder: &dyn Embedder) -> crate::Result<PacksReport> 
     let rules: Vec<&str> = PACK_RULES.iter().map(|(r, _)| *r).collect();
     // Per document: per rule, the byte spans of its flags (None: a document flag).
     type Fired = HashMap<String, Vec<Option<Range<usize>>>>;
-    let per_doc: Vec<crate::Result<(Fired, String)>> = labels
+    let per_doc: Vec<crate::Result<(Fired, String, bool)>> = labels
         .par_iter()
         .map(|label| {
             let file = dir.join("txt").join(format!("{}.txt", label.contract));
@@ -239,8 +245,8 @@ pub fn packs(dir: &Path, embedder: &dyn Embedder) -> crate::Result<PacksReport> 
                     .or_default()
                     .push(f.clause.as_ref().map(|c| c.span.clone()));
             }
-            // Labelled char offsets to bytes.
-            Ok((fired, doc.text.clone()))
+            let agreement = analysis.role.role == clausal::DocRole::Agreement;
+            Ok((fired, doc.text.clone(), agreement))
         })
         .collect();
     let mut r = PacksReport {
@@ -254,7 +260,10 @@ pub fn packs(dir: &Path, embedder: &dyn Embedder) -> crate::Result<PacksReport> 
     };
     let mut scores: BTreeMap<&str, PackRuleScore> = BTreeMap::new();
     for (label, result) in labels.iter().zip(per_doc) {
-        let (fired, text) = result?;
+        let (fired, text, agreement) = result?;
+        if !agreement {
+            r.not_agreements.push(label.contract.clone());
+        }
         let byte = |ch: usize| text.char_indices().nth(ch).map_or(text.len(), |(b, _)| b);
         for (rule, kind) in PACK_RULES {
             let s = scores.entry(rule).or_insert_with(|| PackRuleScore {
@@ -265,6 +274,12 @@ pub fn packs(dir: &Path, embedder: &dyn Embedder) -> crate::Result<PacksReport> 
             let flags = fired.get(rule);
             let hit = flags.is_some();
             s.positives += usize::from(truth);
+            if hit {
+                s.flagged.push(label.contract.clone());
+            }
+            if truth {
+                s.expected.push(label.contract.clone());
+            }
             s.fired += usize::from(hit);
             s.right += usize::from(hit && truth);
             if let (Some(kind), Some(flags), true) = (kind, flags, truth) {

@@ -295,6 +295,14 @@ pub fn eval_packs(args: PacksEvalArgs) -> anyhow::Result<ExitCode> {
             s.on_provision.map_or("-".to_owned(), |n| format!("{n}/{}", s.right))
         );
     }
+    if !r.not_agreements.is_empty() {
+        println!(
+            "  typed other than an agreement (document rules do not judge them): {} of {}: {}",
+            r.not_agreements.len(),
+            r.documents,
+            r.not_agreements.join(", ")
+        );
+    }
     for s in &r.rules {
         for e in s.errors.iter().take(if args.all_cases { usize::MAX } else { 5 }) {
             println!("    {} {e}", s.rule);
