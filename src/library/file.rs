@@ -75,8 +75,10 @@ pub(super) fn parse(text: &str, origin: &str) -> crate::error::Result<Vec<(Entry
             ));
         }
         seen.insert(raw.id.clone(), span.clone());
-        let versions =
-            succession(&raw).map_err(|(at, m)| err(Some(at.unwrap_or(span.clone())), m))?;
+        let spanned: Vec<(Range<usize>, &RawVersion)> =
+            raw.version.iter().map(|v| (v.span(), v.get_ref())).collect();
+        let versions = succession(&raw.id, &spanned)
+            .map_err(|(at, m)| err(Some(at.unwrap_or(span.clone())), m))?;
         let entry = Entry {
             id: raw.id,
             kind: raw.kind,
@@ -94,33 +96,35 @@ pub(super) fn parse(text: &str, origin: &str) -> crate::error::Result<Vec<(Entry
 
 /// The versions of a raw entry in their line of succession, oldest first, with their status;
 /// or the place and description of what is wrong.
-fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, String)> {
-    let id = &raw.id;
-    if raw.version.is_empty() {
+fn succession(
+    id: &str,
+    versions: &[(Range<usize>, &RawVersion)],
+) -> Result<Vec<Version>, (Option<Range<usize>>, String)> {
+    if versions.is_empty() {
         return Err((None, format!("entry {id:?} has no [[entry.version]]")));
     }
-    let names: Vec<&str> = raw.version.iter().map(|v| v.get_ref().version.as_str()).collect();
+    let names: Vec<&str> = versions.iter().map(|v| v.1.version.as_str()).collect();
     let mut index: HashMap<&str, usize> = HashMap::new();
-    for (i, v) in raw.version.iter().enumerate() {
+    for (i, v) in versions.iter().enumerate() {
         if index.insert(names[i], i).is_some() {
             return Err((
-                Some(v.span()),
+                Some(v.0.clone()),
                 format!("entry {id:?}: version {:?} is declared twice", names[i]),
             ));
         }
     }
     // The version each one supersedes: the one it names, else the one before it in the file.
     let mut predecessor: Vec<Option<usize>> = Vec::with_capacity(names.len());
-    for (i, v) in raw.version.iter().enumerate() {
-        predecessor.push(match &v.get_ref().supersedes {
+    for (i, v) in versions.iter().enumerate() {
+        predecessor.push(match &v.1.supersedes {
             Some(name) => match index.get(name.as_str()) {
                 Some(&p) if p == i => {
-                    return Err((Some(v.span()), format!("entry {id:?}: version {name:?} supersedes itself")));
+                    return Err((Some(v.0.clone()), format!("entry {id:?}: version {name:?} supersedes itself")));
                 }
                 Some(&p) => Some(p),
                 None => {
                     return Err((
-                        Some(v.span()),
+                        Some(v.0.clone()),
                         format!(
                             "entry {id:?}: version {:?} supersedes {name:?}, which is not a version of it",
                             names[i]
@@ -136,7 +140,7 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
         if let Some(p) = *p {
             if let Some(other) = successor[p] {
                 return Err((
-                    Some(raw.version[i].span()),
+                    Some(versions[i].0.clone()),
                     format!(
                         "entry {id:?}: versions {:?} and {:?} both supersede {:?} (one line of succession)",
                         names[other], names[i], names[p]
@@ -148,7 +152,7 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
     }
     let roots: Vec<usize> = (0..names.len()).filter(|&i| predecessor[i].is_none()).collect();
     let Some(&root) = roots.first().filter(|_| roots.len() == 1) else {
-        let at = raw.version.first().map(|v| v.span());
+        let at = versions.first().map(|v| v.0.clone());
         return Err((
             at,
             if roots.is_empty() {
@@ -169,7 +173,7 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
     if order.len() != names.len() {
         let stray = (0..names.len()).find(|i| !visited.contains(i)).unwrap_or(0);
         return Err((
-            Some(raw.version[stray].span()),
+            Some(versions[stray].0.clone()),
             format!(
                 "entry {id:?}: version {:?} is in a cycle of versions that supersede each other",
                 names[stray]
@@ -177,15 +181,15 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
         ));
     }
     let last = order.len() - 1;
-    let mut versions = Vec::with_capacity(order.len());
+    let mut out = Vec::with_capacity(order.len());
     for (n, &i) in order.iter().enumerate() {
-        let v = raw.version[i].get_ref();
+        let v = versions[i].1;
         let status = if n == last { VersionStatus::Current } else { VersionStatus::Superseded };
         if let Some(given) = v.status
             && given != status
         {
             return Err((
-                Some(raw.version[i].span()),
+                Some(versions[i].0.clone()),
                 format!(
                     "entry {id:?}: version {:?} says {} but is {} in its line of succession",
                     v.version,
@@ -194,7 +198,7 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
                 ),
             ));
         }
-        versions.push(Version {
+        out.push(Version {
             version: v.version.clone(),
             effective_from: v.effective_from.clone(),
             status,
@@ -203,7 +207,188 @@ fn succession(raw: &RawEntry) -> Result<Vec<Version>, (Option<Range<usize>>, Str
             author: v.author.clone(),
         });
     }
-    Ok(versions)
+    Ok(out)
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMdEntry {
+    id: String,
+    kind: ClauseKind,
+    title: String,
+    #[serde(default)]
+    position: Position,
+    #[serde(default)]
+    jurisdiction: Option<String>,
+    #[serde(default)]
+    tags: Vec<String>,
+    #[serde(default)]
+    version: Vec<Spanned<RawMdVersion>>,
+}
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct RawMdVersion {
+    version: String,
+    #[serde(default)]
+    supersedes: Option<String>,
+    #[serde(default)]
+    status: Option<VersionStatus>,
+    #[serde(default)]
+    effective_from: Option<String>,
+    #[serde(default)]
+    rationale: String,
+    #[serde(default)]
+    author: String,
+}
+
+/// Parses a Markdown library file: TOML front matter between `+++` lines (the entry's fields
+/// and `[[version]]` tables without their text), then one `## <version>` section per version
+/// holding its text. Without `[[version]]` tables the sections are the versions, in order.
+pub(super) fn parse_markdown(text: &str, origin: &str) -> crate::error::Result<Entry> {
+    let err = |at: usize, message: String| {
+        let (line, column) = line_column(text, at);
+        Error::from(ErrorKind::Library { origin: origin.to_owned(), line, column, message })
+    };
+    let Some(rest) = text.strip_prefix("+++\n").or_else(|| text.strip_prefix("+++\r\n")) else {
+        return Err(err(0, "a Markdown library file starts with +++ front matter".into()));
+    };
+    let start = text.len() - rest.len();
+    let Some(close) = rest.find("\n+++") else {
+        return Err(err(0, "the front matter has no closing +++ line".into()));
+    };
+    let front = &rest[..close + 1];
+    let body_at = start + close + 4;
+    let body = text.get(body_at..).unwrap_or("");
+    let raw: RawMdEntry = toml::from_str(front)
+        .map_err(|e| err(start + e.span().map_or(0, |s| s.start), e.message().to_owned()))?;
+    // The sections: `## name` and the text up to the next such heading.
+    let mut sections: Vec<(String, usize, String)> = Vec::new();
+    let mut offset = body_at;
+    for line in body.split_inclusive('\n') {
+        if let Some(name) = line.strip_prefix("## ") {
+            sections.push((name.trim().to_owned(), offset, String::new()));
+        } else if let Some(last) = sections.last_mut() {
+            last.2.push_str(line);
+        } else if !line.trim().is_empty() {
+            return Err(err(offset, "text before the first `## <version>` heading".into()));
+        }
+        offset += line.len();
+    }
+    let mut versions: Vec<(Range<usize>, RawVersion)> = Vec::new();
+    if raw.version.is_empty() {
+        for (name, at, body) in &sections {
+            versions.push((
+                *at..*at,
+                RawVersion {
+                    version: name.clone(),
+                    supersedes: None,
+                    status: None,
+                    effective_from: None,
+                    text: body.trim().to_owned(),
+                    rationale: String::new(),
+                    author: String::new(),
+                },
+            ));
+        }
+    } else {
+        for v in &raw.version {
+            let span = v.span();
+            let v = v.get_ref();
+            let Some((_, _, body)) = sections.iter().find(|(n, _, _)| *n == v.version) else {
+                return Err(err(
+                    start + span.start,
+                    format!("version {:?} has no `## {}` section", v.version, v.version),
+                ));
+            };
+            versions.push((
+                start + span.start..start + span.end,
+                RawVersion {
+                    version: v.version.clone(),
+                    supersedes: v.supersedes.clone(),
+                    status: v.status,
+                    effective_from: v.effective_from.clone(),
+                    text: body.trim().to_owned(),
+                    rationale: v.rationale.clone(),
+                    author: v.author.clone(),
+                },
+            ));
+        }
+        if let Some((name, at, _)) =
+            sections.iter().find(|(n, _, _)| !raw.version.iter().any(|v| v.get_ref().version == *n))
+        {
+            return Err(err(
+                *at,
+                format!("section `## {name}` is not a [[version]] of the front matter"),
+            ));
+        }
+    }
+    let refs: Vec<(Range<usize>, &RawVersion)> =
+        versions.iter().map(|(r, v)| (r.clone(), v)).collect();
+    let list = succession(&raw.id, &refs).map_err(|(at, m)| err(at.map_or(0, |r| r.start), m))?;
+    let entry = Entry {
+        id: raw.id,
+        kind: raw.kind,
+        title: raw.title,
+        position: raw.position,
+        jurisdiction: raw.jurisdiction.filter(|j| !j.trim().is_empty()),
+        tags: raw.tags,
+        versions: list,
+    };
+    entry.check().map_err(|m| err(0, m))?;
+    Ok(entry)
+}
+
+/// An entry as a Markdown library file ([`parse_markdown`] reads it back).
+pub(super) fn to_markdown(entry: &Entry) -> String {
+    #[derive(Serialize)]
+    struct Front<'a> {
+        id: &'a str,
+        kind: ClauseKind,
+        title: &'a str,
+        position: Position,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        jurisdiction: Option<&'a str>,
+        #[serde(skip_serializing_if = "<[String]>::is_empty")]
+        tags: &'a [String],
+        version: Vec<FrontVersion<'a>>,
+    }
+    #[derive(Serialize)]
+    struct FrontVersion<'a> {
+        version: &'a str,
+        status: VersionStatus,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        effective_from: Option<&'a str>,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        author: &'a str,
+        #[serde(skip_serializing_if = "str::is_empty")]
+        rationale: &'a str,
+    }
+    let front = Front {
+        id: &entry.id,
+        kind: entry.kind,
+        title: &entry.title,
+        position: entry.position,
+        jurisdiction: entry.jurisdiction.as_deref(),
+        tags: &entry.tags,
+        version: entry
+            .versions
+            .iter()
+            .map(|v| FrontVersion {
+                version: &v.version,
+                status: v.status,
+                effective_from: v.effective_from.as_deref(),
+                author: &v.author,
+                rationale: &v.rationale,
+            })
+            .collect(),
+    };
+    let mut out =
+        format!("+++\n{}+++\n", toml::to_string(&front).expect("front matter serialises"));
+    for v in &entry.versions {
+        out.push_str(&format!("\n## {}\n\n{}\n", v.version, v.text));
+    }
+    out
 }
 
 /// Reads every `*.toml` file of `dir`, in name order; an id in two files is an error.
@@ -211,7 +396,7 @@ pub(super) fn read_dir(dir: &Path) -> crate::error::Result<Library> {
     let mut files: Vec<std::path::PathBuf> = std::fs::read_dir(dir)
         .map_err(|e| Error::io(dir, e))?
         .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml"))
+        .filter(|p| p.is_file() && p.extension().is_some_and(|x| x == "toml" || x == "md"))
         .collect();
     files.sort();
     let mut library = Library::new();
@@ -228,7 +413,12 @@ pub(super) fn read_dir(dir: &Path) -> crate::error::Result<Library> {
             }));
         }
         let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, e))?;
-        for (entry, span) in parse(&text, &origin)? {
+        let entries = if path.extension().is_some_and(|x| x == "md") {
+            vec![(parse_markdown(&text, &origin)?, 0..0)]
+        } else {
+            parse(&text, &origin)?
+        };
+        for (entry, span) in entries {
             let (line, column) = line_column(&text, span.start);
             if let Some((file, first)) = origin_of.get(&entry.id) {
                 return Err(Error::from(ErrorKind::Library {
@@ -308,14 +498,21 @@ pub(super) fn to_toml<'a>(entries: impl Iterator<Item = &'a Entry>) -> String {
     toml::to_string(&file).expect("library entries serialise to TOML")
 }
 
-/// Writes `<id>.toml` per entry into `dir`, each through a temporary file and a rename.
-pub(super) fn write_dir(library: &Library, dir: &Path) -> crate::error::Result<usize> {
+/// Writes `<id>.toml` (or `<id>.md`) per entry into `dir`, each through a temporary file and
+/// a rename.
+pub(super) fn write_dir(
+    library: &Library,
+    dir: &Path,
+    markdown: bool,
+) -> crate::error::Result<usize> {
     std::fs::create_dir_all(dir).map_err(|e| Error::io(dir, e))?;
     let mut n = 0;
+    let ext = if markdown { "md" } else { "toml" };
     for entry in library.entries() {
-        let path = dir.join(format!("{}.toml", entry.id));
-        let tmp = dir.join(format!(".{}.toml.tmp", entry.id));
-        std::fs::write(&tmp, to_toml(std::iter::once(entry))).map_err(|e| Error::io(&tmp, e))?;
+        let path = dir.join(format!("{}.{ext}", entry.id));
+        let tmp = dir.join(format!(".{}.{ext}.tmp", entry.id));
+        let text = if markdown { to_markdown(entry) } else { to_toml(std::iter::once(entry)) };
+        std::fs::write(&tmp, text).map_err(|e| Error::io(&tmp, e))?;
         std::fs::rename(&tmp, &path).map_err(|e| Error::io(&path, e))?;
         n += 1;
     }
@@ -366,6 +563,22 @@ text = "Neither party is liable for events beyond its reasonable control, includ
         assert!(e.starts_with("lib.toml:16:"), "{e}");
         let unknown_field = GOOD.replace("title =", "titel =");
         assert!(error_of(&unknown_field).contains("titel"));
+    }
+
+    #[test]
+    fn markdown_files_round_trip_and_name_their_errors() {
+        let lib = Library::parse(GOOD, "lib.toml").unwrap();
+        let e = lib.get("fm").unwrap();
+        let md = to_markdown(e);
+        assert_eq!(&parse_markdown(&md, "fm.md").unwrap(), e);
+        let missing = md.replace("## 2021", "## 2022");
+        let err = parse_markdown(&missing, "fm.md").unwrap_err().to_string();
+        assert!(err.starts_with("fm.md:") && err.contains("no `## 2021` section"), "{err}");
+        let bare = "+++\nid = \"n\"\nkind = \"notices\"\ntitle = \"Notices\"\n+++\n\n## 1\n\nIn writing.\n\n## 2\n\nBy email.\n";
+        let n = parse_markdown(bare, "n.md").unwrap();
+        assert_eq!((n.versions.len(), n.current().text.as_str()), (2, "By email."));
+        let bad_kind = bare.replace("notices", "noticez");
+        assert!(parse_markdown(&bad_kind, "n.md").unwrap_err().to_string().starts_with("n.md:3:"));
     }
 
     #[test]

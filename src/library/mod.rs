@@ -5,7 +5,8 @@
 //!   [`Version`]s, oldest first: the last is `current`, each earlier one `superseded` by the
 //!   one after it (the force majeure clause of 2018 without epidemics, superseded by the one
 //!   of 2021 with them).
-//! - [`Library`]: entries by id, read from TOML ([`Library::parse`], [`Library::from_dir`]) or
+//! - [`Library`]: entries by id, read from TOML or Markdown ([`Library::parse`],
+//!   [`Library::parse_markdown`], [`Library::from_dir`]) or
 //!   the [starter library](Library::starter) that ships with the crate, and written back
 //!   ([`Library::export_dir`]) so a team keeps its playbook in git.
 //! - [`LibraryStore`]: the library of an index (`library.sqlite` beside the review store), an
@@ -355,7 +356,7 @@ impl Library {
         Ok(library)
     }
 
-    /// Reads every `*.toml` file of a folder (not its subfolders), in name order.
+    /// Reads every `*.toml` and `*.md` file of a folder (not its subfolders), in name order.
     ///
     /// # Errors
     ///
@@ -372,7 +373,33 @@ impl Library {
     ///
     /// I/O errors.
     pub fn export_dir(&self, dir: impl AsRef<std::path::Path>) -> crate::error::Result<usize> {
-        file::write_dir(self, dir.as_ref())
+        file::write_dir(self, dir.as_ref(), false)
+    }
+
+    /// As [`export_dir`](Library::export_dir), as Markdown: `<id>.md` with the entry and its
+    /// versions' fields as TOML front matter between `+++` lines and each version's text under
+    /// a `## <version>` heading.
+    ///
+    /// # Errors
+    ///
+    /// I/O errors.
+    pub fn export_markdown_dir(
+        &self,
+        dir: impl AsRef<std::path::Path>,
+    ) -> crate::error::Result<usize> {
+        file::write_dir(self, dir.as_ref(), true)
+    }
+
+    /// Reads one Markdown library file (see [`export_markdown_dir`](Library::export_markdown_dir));
+    /// `origin` names it in errors.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Library`] naming the line of the first problem.
+    pub fn parse_markdown(text: &str, origin: &str) -> crate::error::Result<Library> {
+        let mut library = Library::new();
+        library.insert(file::parse_markdown(text, origin)?);
+        Ok(library)
     }
 
     /// The library as TOML, readable by [`Library::parse`].

@@ -86,7 +86,8 @@ pub enum LibraryCommand {
     /// Import a folder of library TOML files (or one file, or the starter library): new
     /// entries are added, changed ones updated, all in one transaction or none.
     Import(LibraryImportArgs),
-    /// Write one TOML file per entry into a folder (for git), readable by `import`.
+    /// Write one TOML (or Markdown) file per entry into a folder (for git), readable by
+    /// `import`.
     Export(LibraryExportArgs),
     /// Take an entry out of the library (its history stays in the log).
     Remove(LibraryRemoveArgs),
@@ -182,7 +183,7 @@ pub struct LibrarySupersedeArgs {
 pub struct LibraryImportArgs {
     #[command(flatten)]
     pub index: LibraryIndexArg,
-    /// A folder of *.toml library files, or one file.
+    /// A folder of *.toml and *.md library files, or one file.
     #[arg(long, value_name = "PATH", group = "from_where")]
     pub from: Option<PathBuf>,
     /// The starter library that ships with clausal.
@@ -202,6 +203,10 @@ pub struct LibraryExportArgs {
     /// The folder to write into (created if missing).
     #[arg(long, value_name = "DIR")]
     pub to: PathBuf,
+    /// Write Markdown (`<id>.md`: TOML front matter, one `## <version>` section per version)
+    /// instead of TOML.
+    #[arg(long)]
+    pub markdown: bool,
 }
 
 #[derive(Args, Debug)]

@@ -111,7 +111,11 @@ fn read_library(path: &Path) -> anyhow::Result<Library> {
     }
     let text =
         std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    Ok(Library::parse(&text, &path.display().to_string())?)
+    let origin = path.display().to_string();
+    if path.extension().is_some_and(|x| x == "md") {
+        return Ok(Library::parse_markdown(&text, &origin)?);
+    }
+    Ok(Library::parse(&text, &origin)?)
 }
 
 fn add(args: LibraryAddArgs) -> anyhow::Result<()> {
@@ -236,7 +240,11 @@ fn import(args: LibraryImportArgs) -> anyhow::Result<()> {
 
 fn export(args: LibraryExportArgs) -> anyhow::Result<()> {
     let library = store(&args.index.index, false)?.library()?;
-    let n = library.export_dir(&args.to)?;
+    let n = if args.markdown {
+        library.export_markdown_dir(&args.to)?
+    } else {
+        library.export_dir(&args.to)?
+    };
     println!("wrote {n} entries to {}", args.to.display());
     Ok(())
 }

@@ -101,6 +101,13 @@ fn library_commands_keep_a_verified_history() {
         &idx,
     ));
     assert_eq!(out.lines().filter(|l| l.starts_with("add ")).count(), 1, "{out}");
+    // Markdown too: exported, re-imported unchanged (no changes recorded).
+    let md = dir.0.join("playbook-md");
+    ok(&run(&["library", "export", "--markdown", "--to", md.to_str().unwrap()], &idx));
+    assert!(md.join("force-majeure.md").is_file());
+    let again =
+        ok(&run(&["library", "import", "--from", md.to_str().unwrap(), "--author", "kim"], &idx));
+    assert!(again.contains("no changes"), "{again}");
     let verified = ok(&run(&["library", "verify"], &idx));
     assert!(verified.starts_with("ok: "), "{verified}");
 }
