@@ -549,31 +549,15 @@ fn quantities(text: &str, facts: &[Fact]) -> BTreeMap<&'static str, Vec<String>>
         )
         .expect("regex")
     });
-    const HOUR_WORDS: &[(&str, u32)] = &[
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("six", 6),
-        ("eight", 8),
-        ("twelve", 12),
-        ("twenty-four", 24),
-        ("thirty-six", 36),
-        ("forty-eight", 48),
-        ("seventy-two", 72),
-        ("ninety-six", 96),
-    ];
     let mut out: BTreeMap<&'static str, Vec<String>> = BTreeMap::new();
     // Most clauses name no hours: a byte search is cheaper than the pattern.
     let hours = text.as_bytes().windows(4).any(|w| w.eq_ignore_ascii_case(b"hour"));
     for c in HOURS.captures_iter(if hours { text } else { "" }) {
-        let n =
-            c.name("paren").or(c.name("num")).and_then(|n| n.as_str().parse::<u32>().ok()).or_else(
-                || {
-                    let w = c.name("word")?.as_str().to_ascii_lowercase();
-                    HOUR_WORDS.iter().find(|(x, _)| *x == w).map(|(_, n)| *n)
-                },
-            );
+        let n = c
+            .name("paren")
+            .or(c.name("num"))
+            .and_then(|n| n.as_str().parse::<u32>().ok())
+            .or_else(|| crate::classify::facts::number_word(c.name("word")?.as_str()));
         if let Some(n) = n {
             out.entry("duration").or_default().push(format!("{n} hours"));
         }

@@ -341,48 +341,8 @@ pub(super) fn parse_markdown(text: &str, origin: &str) -> crate::error::Result<E
 
 /// An entry as a Markdown library file ([`parse_markdown`] reads it back).
 pub(super) fn to_markdown(entry: &Entry) -> String {
-    #[derive(Serialize)]
-    struct Front<'a> {
-        id: &'a str,
-        kind: ClauseKind,
-        title: &'a str,
-        position: Position,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        jurisdiction: Option<&'a str>,
-        #[serde(skip_serializing_if = "<[String]>::is_empty")]
-        tags: &'a [String],
-        version: Vec<FrontVersion<'a>>,
-    }
-    #[derive(Serialize)]
-    struct FrontVersion<'a> {
-        version: &'a str,
-        status: VersionStatus,
-        #[serde(skip_serializing_if = "Option::is_none")]
-        effective_from: Option<&'a str>,
-        #[serde(skip_serializing_if = "str::is_empty")]
-        author: &'a str,
-        #[serde(skip_serializing_if = "str::is_empty")]
-        rationale: &'a str,
-    }
-    let front = Front {
-        id: &entry.id,
-        kind: entry.kind,
-        title: &entry.title,
-        position: entry.position,
-        jurisdiction: entry.jurisdiction.as_deref(),
-        tags: &entry.tags,
-        version: entry
-            .versions
-            .iter()
-            .map(|v| FrontVersion {
-                version: &v.version,
-                status: v.status,
-                effective_from: v.effective_from.as_deref(),
-                author: &v.author,
-                rationale: &v.rationale,
-            })
-            .collect(),
-    };
+    // The front matter is the TOML entry without the texts; they follow as sections.
+    let front = out_entry(entry, false);
     let mut out =
         format!("+++\n{}+++\n", toml::to_string(&front).expect("front matter serialises"));
     for v in &entry.versions {
@@ -432,7 +392,7 @@ pub(super) fn read_dir(dir: &Path) -> crate::error::Result<Library> {
                 }));
             }
             origin_of.insert(entry.id.clone(), (origin.clone(), line));
-            library.put(entry);
+            library.insert(entry);
         }
     }
     Ok(library)
@@ -466,35 +426,37 @@ struct OutVersion<'a> {
     author: &'a str,
     #[serde(skip_serializing_if = "str::is_empty")]
     rationale: &'a str,
-    text: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    text: Option<&'a str>,
+}
+
+/// An entry as it is written: with its versions' texts, or without (Markdown front matter).
+fn out_entry(e: &Entry, texts: bool) -> OutEntry<'_> {
+    OutEntry {
+        id: &e.id,
+        kind: e.kind,
+        title: &e.title,
+        position: e.position,
+        jurisdiction: e.jurisdiction.as_deref(),
+        tags: &e.tags,
+        version: e
+            .versions
+            .iter()
+            .map(|v| OutVersion {
+                version: &v.version,
+                status: v.status,
+                effective_from: v.effective_from.as_deref(),
+                author: &v.author,
+                rationale: &v.rationale,
+                text: texts.then_some(v.text.as_str()),
+            })
+            .collect(),
+    }
 }
 
 /// Entries as library TOML.
 pub(super) fn to_toml<'a>(entries: impl Iterator<Item = &'a Entry>) -> String {
-    let file = OutFile {
-        entry: entries
-            .map(|e| OutEntry {
-                id: &e.id,
-                kind: e.kind,
-                title: &e.title,
-                position: e.position,
-                jurisdiction: e.jurisdiction.as_deref(),
-                tags: &e.tags,
-                version: e
-                    .versions
-                    .iter()
-                    .map(|v| OutVersion {
-                        version: &v.version,
-                        status: v.status,
-                        effective_from: v.effective_from.as_deref(),
-                        author: &v.author,
-                        rationale: &v.rationale,
-                        text: &v.text,
-                    })
-                    .collect(),
-            })
-            .collect(),
-    };
+    let file = OutFile { entry: entries.map(|e| out_entry(e, true)).collect() };
     toml::to_string(&file).expect("library entries serialise to TOML")
 }
 

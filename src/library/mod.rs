@@ -446,10 +446,6 @@ impl Library {
         self.entries.insert(entry.id.clone(), entry)
     }
 
-    pub(crate) fn put(&mut self, entry: Entry) {
-        self.insert(entry);
-    }
-
     pub(crate) fn take(&mut self, id: &str) -> Option<Entry> {
         self.entries.remove(id)
     }

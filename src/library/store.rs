@@ -3,9 +3,8 @@
 
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
-use std::time::Duration;
 
-use rusqlite::{Connection, OpenFlags, TransactionBehavior, params};
+use rusqlite::{Connection, TransactionBehavior, params};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -18,8 +17,6 @@ pub const LIBRARY_FILE: &str = "library.sqlite";
 
 /// The version of the library store's schema that this build writes and reads.
 pub const LIBRARY_FORMAT_VERSION: u32 = 1;
-
-const BUSY_TIMEOUT: Duration = Duration::from_secs(30);
 
 const SCHEMA: &str = "
 CREATE TABLE library_format (version INTEGER NOT NULL) STRICT;
@@ -183,20 +180,7 @@ impl LibraryStore {
     pub fn open(path: impl AsRef<Path>) -> crate::error::Result<LibraryStore> {
         let path = path.as_ref();
         let db = |e| Error::database(path, e);
-        let flags = OpenFlags::SQLITE_OPEN_READ_WRITE
-            | OpenFlags::SQLITE_OPEN_CREATE
-            | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        let mut conn = Connection::open_with_flags(path, flags).map_err(db)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::database(
-                path,
-                format!("cannot use WAL mode (journal mode {mode})"),
-            ));
-        }
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+        let mut conn = crate::review::open_durable(path, true)?;
         let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(db)?;
         let tables: Vec<String> = {
             let mut stmt = tx
@@ -518,7 +502,9 @@ fn replay(history: &[Change]) -> Library {
             (Action::Remove, _) | (_, None) => {
                 library.take(&c.entry_id);
             }
-            (_, Some(entry)) => library.put(entry.clone()),
+            (_, Some(entry)) => {
+                library.insert(entry.clone());
+            }
         }
     }
     library
@@ -573,13 +559,13 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let store = LibraryStore::open(dir.path().join(LIBRARY_FILE)).unwrap();
         let mut lib = Library::new();
-        lib.put(entry("a"));
-        lib.put(entry("b"));
+        lib.insert(entry("a"));
+        lib.insert(entry("b"));
         assert_eq!(store.import(&lib, "kim", "").unwrap().len(), 2);
         assert_eq!(store.import(&lib, "kim", "").unwrap().len(), 0);
         let mut changed = entry("b");
         changed.title = "Confidential information".into();
-        lib.put(changed);
+        lib.insert(changed);
         let changes = store.import(&lib, "kim", "").unwrap();
         assert_eq!(changes.iter().map(|c| c.action).collect::<Vec<_>>(), [Action::Update]);
         assert!(store.import(&lib, " ", "").is_err());

@@ -62,6 +62,7 @@ use std::str::FromStr;
 use serde::{Deserialize, Serialize};
 
 pub use hash::{EntryHash, TextHash};
+pub(crate) use store::open_durable;
 pub use store::{History, REVIEW_FORMAT_VERSION, REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore};
 pub use time::{Clock, Timestamp};
 

@@ -55,6 +55,26 @@ BEGIN SELECT RAISE(ABORT, 'review decisions are append-only'); END;
 const COLUMNS: &str = "seq, time, rule_id, rule_version, text_hash, verdict, reviewer, comment, \
                        clause_id, doc_id, prev_hash, hash";
 
+/// Opens a SQLite file for an append-only store: WAL mode, every commit synced
+/// (`synchronous=FULL`), a write that finds another writer waiting up to 30 seconds. The
+/// review store and the clause library's store share it.
+pub(crate) fn open_durable(path: &Path, create: bool) -> crate::error::Result<Connection> {
+    let db = |e| Error::database(path, e);
+    let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
+    if create {
+        flags |= OpenFlags::SQLITE_OPEN_CREATE;
+    }
+    let conn = Connection::open_with_flags(path, flags).map_err(db)?;
+    conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
+    let mode: String =
+        conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(db)?;
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(Error::database(path, format!("cannot use WAL mode (journal mode {mode})")));
+    }
+    conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+    Ok(conn)
+}
+
 /// The append-only, hash-chained store of review decisions.
 ///
 /// [`record`](ReviewStore::record) appends a [`Decision`] as an [`Entry`] and returns once it is
@@ -122,22 +142,7 @@ impl ReviewStore {
     }
 
     fn open_impl(path: &Path, create: bool) -> crate::error::Result<ReviewStore> {
-        let db = |e| Error::database(path, e);
-        let mut flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
-        if create {
-            flags |= OpenFlags::SQLITE_OPEN_CREATE;
-        }
-        let mut conn = Connection::open_with_flags(path, flags).map_err(db)?;
-        conn.busy_timeout(BUSY_TIMEOUT).map_err(db)?;
-        let mode: String =
-            conn.query_row("PRAGMA journal_mode = WAL", [], |row| row.get(0)).map_err(db)?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::database(
-                path,
-                format!("cannot use WAL mode (journal mode {mode})"),
-            ));
-        }
-        conn.pragma_update(None, "synchronous", "FULL").map_err(db)?;
+        let mut conn = open_durable(path, create)?;
         set_up_schema(&mut conn, path)?;
         Ok(ReviewStore { conn: Mutex::new(conn), path: path.to_path_buf(), clock: Clock::system() })
     }

@@ -133,27 +133,6 @@ pub(super) fn breach_notice_later_than(text: &str, bound: u32) -> Option<String>
         )
         .expect("regex")
     });
-    const WORDS: &[(&str, u32)] = &[
-        ("one", 1),
-        ("two", 2),
-        ("three", 3),
-        ("four", 4),
-        ("five", 5),
-        ("six", 6),
-        ("seven", 7),
-        ("eight", 8),
-        ("nine", 9),
-        ("ten", 10),
-        ("twelve", 12),
-        ("fourteen", 14),
-        ("fifteen", 15),
-        ("twenty-four", 24),
-        ("twenty", 20),
-        ("thirty", 30),
-        ("forty-eight", 48),
-        ("seventy-two", 72),
-        ("ninety", 90),
-    ];
     let sentences: Vec<&str> = crate::classify::lexical::sentences(text)
         .into_iter()
         .map(|r| &text[r])
@@ -168,10 +147,7 @@ pub(super) fn breach_notice_later_than(text: &str, bound: u32) -> Option<String>
         for c in BOUND.captures_iter(s) {
             let n = match (c.name("num"), c.name("word")) {
                 (Some(n), _) => n.as_str().parse::<u32>().ok(),
-                (None, Some(w)) => {
-                    let w = w.as_str().to_ascii_lowercase();
-                    WORDS.iter().find(|(x, _)| *x == w).map(|(_, n)| *n)
-                }
+                (None, Some(w)) => crate::classify::facts::number_word(w.as_str()),
                 _ => None,
             };
             let Some(n) = n else { continue };

@@ -43,6 +43,17 @@ const NUMBER_WORDS: &[(&str, u32)] = &[
     ("three hundred sixty-five", 365),
 ];
 
+/// Number words that periods in hours use besides [`NUMBER_WORDS`] ("forty-eight hours").
+const HOUR_NUMBER_WORDS: &[(&str, u32)] =
+    &[("forty-eight", 48), ("seventy-two", 72), ("ninety-six", 96)];
+
+/// The number a number word spells ("twenty-four" is 24), without case; `None` for a word
+/// the fact patterns do not read.
+pub(crate) fn number_word(word: &str) -> Option<u32> {
+    let w = word.to_ascii_lowercase();
+    NUMBER_WORDS.iter().chain(HOUR_NUMBER_WORDS).find(|(x, _)| *x == w).map(|(_, n)| *n)
+}
+
 static DURATION: LazyLock<Regex> = LazyLock::new(|| {
     let words: Vec<&str> = NUMBER_WORDS.iter().rev().map(|(w, _)| *w).collect();
     ascii_regex(&format!(

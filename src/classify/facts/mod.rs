@@ -32,6 +32,7 @@ use regex::Regex;
 use serde::{Deserialize, Serialize};
 
 pub use durations::durations;
+pub(crate) use durations::number_word;
 
 /// A unit of time.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
