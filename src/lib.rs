@@ -181,6 +181,7 @@ mod classify;
 pub mod deadlines;
 mod embed;
 mod error;
+pub mod export;
 mod extract;
 mod index;
 pub mod library;
@@ -213,7 +214,7 @@ pub use index::{
     IndexWriter, Manifest, ModelIdentity, PreparedClause,
 };
 pub use pipeline::{
-    FailedFile, IngestEvent, IngestOptions, IngestReport, IngestTimings, ingest,
+    FailedFile, IngestEvent, IngestOptions, IngestReport, IngestTimings, Shard, ingest,
     ingest_clause_texts,
 };
 pub use review::{
@@ -222,8 +223,8 @@ pub use review::{
     TextHash, Timestamp, Verdict, Verification,
 };
 pub use search::{
-    DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked, SearchMode,
-    SearchRequest, Searcher, Similar, Snippet,
+    DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked,
+    ScannedClause, SearchMode, SearchRequest, Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

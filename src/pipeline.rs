@@ -42,6 +42,59 @@ pub struct IngestOptions {
     pub chunk_files: usize,
     /// Remove from the index the files under the given folders that no longer exist.
     pub prune: bool,
+    /// Ingest only the files whose content falls in this shard; a file the index holds whose
+    /// new content falls in another shard is removed (it moved there).
+    pub shard: Option<Shard>,
+}
+
+/// One of `count` disjoint parts of an archive, chosen by content hash, so that `count`
+/// machines or processes split an archive with no coordination: every file falls in exactly
+/// one shard, the same one wherever and whenever it is ingested.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Shard {
+    /// Which part, from 1.
+    pub number: u32,
+    /// How many parts.
+    pub count: u32,
+}
+
+impl Shard {
+    /// Shard `number` (from 1) of `count`.
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::InvalidArgument`] unless `1 <= number <= count`.
+    pub fn new(number: u32, count: u32) -> Result<Shard> {
+        if count == 0 || number == 0 || number > count {
+            return Err(Error::invalid_argument(format!(
+                "shard {number}/{count}: a shard is I/N with 1 <= I <= N"
+            )));
+        }
+        Ok(Shard { number, count })
+    }
+
+    /// Whether a file with this content hash ([`DocId::of_bytes`] of its bytes) is in the
+    /// shard.
+    pub fn contains(&self, content_hash: u64) -> bool {
+        content_hash % u64::from(self.count) == u64::from(self.number - 1)
+    }
+}
+
+impl std::str::FromStr for Shard {
+    type Err = Error;
+
+    /// `I/N`, as `3/8`.
+    fn from_str(s: &str) -> Result<Shard> {
+        let bad = || Error::invalid_argument(format!("shard {s:?}: expected I/N, as 1/4"));
+        let (i, n) = s.split_once('/').ok_or_else(bad)?;
+        Shard::new(i.trim().parse().map_err(|_| bad())?, n.trim().parse().map_err(|_| bad())?)
+    }
+}
+
+impl std::fmt::Display for Shard {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}/{}", self.number, self.count)
+    }
 }
 
 impl Default for IngestOptions {
@@ -52,6 +105,7 @@ impl Default for IngestOptions {
             commit_interval: Duration::from_secs(60),
             chunk_files: 16,
             prune: false,
+            shard: None,
         }
     }
 }
@@ -144,8 +198,10 @@ pub struct IngestReport {
     pub unchanged: u64,
     /// Files added or replaced.
     pub indexed: u64,
-    /// Files removed (pruned).
+    /// Files removed (pruned, or moved to another shard).
     pub removed: u64,
+    /// Files left to other shards.
+    pub other_shards: u64,
     /// Files that failed, each with its error.
     pub failed: Vec<FailedFile>,
     /// Documents added (attachments and mbox messages count separately).
@@ -167,6 +223,8 @@ pub struct IngestReport {
 struct Analyzed {
     path: PathBuf,
     bytes: u64,
+    /// The file's content falls in another shard: skipped.
+    other_shard: bool,
     outcome: std::result::Result<Option<(FileKey, Vec<AnalyzedDocument>)>, Error>,
     extract: Duration,
     analyze: Duration,
@@ -219,7 +277,7 @@ pub fn ingest<P: AsRef<Path>>(
         for path in known.keys() {
             let under_root = roots.iter().any(|r| Path::new(path).starts_with(r));
             if under_root && !present.contains(path) {
-                writer.remove_path(path);
+                writer.remove_path(path)?;
                 uncommitted.push(path.clone());
                 report.removed += 1;
             }
@@ -228,15 +286,23 @@ pub fn ingest<P: AsRef<Path>>(
 
     for chunk in files.chunks(options.chunk_files.max(1)) {
         let t = Instant::now();
-        let analyzed: Vec<Analyzed> = chunk
-            .par_iter()
-            .map(|path| analyze_file(path, &known, classifier, &options.extract))
-            .collect();
+        let analyzed: Vec<Analyzed> =
+            chunk.par_iter().map(|path| analyze_file(path, &known, classifier, options)).collect();
         report.timings.analyze_wall += t.elapsed();
         let mut ready: Vec<(FileKey, Vec<AnalyzedDocument>, PathBuf, u64)> = Vec::new();
         for a in analyzed {
             report.timings.extract_cpu += a.extract;
             report.timings.analyze_cpu += a.analyze;
+            if a.other_shard {
+                report.other_shards += 1;
+                let key = key_of(&a.path);
+                if known.contains_key(&key) {
+                    writer.remove_path(&key)?;
+                    uncommitted.push(key);
+                    report.removed += 1;
+                }
+                continue;
+            }
             match a.outcome {
                 Ok(None) => {
                     report.unchanged += 1;
@@ -359,14 +425,16 @@ fn analyze_file(
     path: &Path,
     known: &HashMap<String, u64>,
     classifier: &Classifier,
-    options: &ExtractOptions,
+    ingest: &IngestOptions,
 ) -> Analyzed {
+    let options = &ingest.extract;
     let t = Instant::now();
     let key = key_of(path);
     let bytes_len = std::fs::metadata(path).map_or(0, |m| m.len());
     let mut out = Analyzed {
         path: path.to_path_buf(),
         bytes: bytes_len,
+        other_shard: false,
         outcome: Ok(None),
         extract: Duration::ZERO,
         analyze: Duration::ZERO,
@@ -383,6 +451,11 @@ fn analyze_file(
         }
     };
     let hash = DocId::of_bytes(&bytes).0;
+    if ingest.shard.is_some_and(|s| !s.contains(hash)) {
+        out.other_shard = true;
+        out.extract = t.elapsed();
+        return out;
+    }
     if known.get(&key) == Some(&hash) {
         out.extract = t.elapsed();
         return out;

@@ -35,6 +35,8 @@ const LAYERS: &[(&str, u32)] = &[
     ("library", 7),
     // Rule packs, flags, feedback, the review queue: reads search, review and library.
     ("risk", 8),
+    // Clause-level exports for distributed engines: clauses, flags and review state.
+    ("export", 9),
 ];
 
 /// The module `crate::` paths go to when they name an item at the root.

@@ -18,7 +18,7 @@ fn identity() -> ModelIdentity {
 
 /// A small contract in plain text: numbered sections, one of them force majeure with or without
 /// epidemic language, and a tag that makes its text unique.
-fn contract(name: &str, tag: &str, pandemic: bool) -> String {
+pub(crate) fn contract(name: &str, tag: &str, pandemic: bool) -> String {
     let fm = if pandemic {
         "Neither party is liable for delay caused by fire, flood, epidemic, pandemic or quarantine \
          restrictions imposed by any government."
@@ -139,7 +139,7 @@ fn interrupted_commit_leftovers_are_removed_and_dropped_writers_discard() {
     {
         // Work that is never committed is invisible; opening the writer removed the leftovers.
         let mut w = index.writer().unwrap();
-        w.remove_path(&dir.0.join("a.txt").canonicalize().unwrap().display().to_string());
+        w.remove_path(&dir.0.join("a.txt").canonicalize().unwrap().display().to_string()).unwrap();
     }
     assert!(!vectors.join("00000009.vec").exists());
     assert!(!vectors.join("00000009.tmp").exists());

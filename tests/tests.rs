@@ -4,6 +4,7 @@ mod architecture;
 mod classify;
 mod deadlines;
 mod embed;
+mod export;
 mod extract;
 mod fixtures;
 mod fuzz_regressions;

@@ -5,6 +5,7 @@
 //! <index>/manifest.json   format version, embedding model id + dimension, checksum
 //! <index>/text/           tantivy: one tantivy document per clause and one per Document
 //! <index>/vectors/        clause embeddings, one immutable file per commit generation
+//! <index>/changes/        what each commit removed (files, documents, clauses), for exports
 //! <index>/writer.lock     held by the one writer (an OS lock: released if the process dies)
 //! ```
 //!
@@ -21,6 +22,7 @@
 //! normalised text ([`TextHash`]) share one row: boilerplate that an archive repeats verbatim is
 //! embedded once, and re-ingesting a changed file re-uses the vectors of its unchanged clauses.
 
+pub(crate) mod changes;
 mod manifest;
 pub(crate) mod records;
 mod vectors;
@@ -250,6 +252,10 @@ impl Index {
             }
             rows_by_gen.insert(file.generation, file.rows);
         }
+        let changes_dir = self.dir().join(changes::CHANGES_DIR);
+        for entry in &payload.change_files {
+            changes::read_one(self.dir(), &changes_dir, entry)?;
+        }
         let (keys, documents) = self.committed_contents()?;
         for key in &keys {
             match rows_by_gen.get(&key.generation()) {
@@ -270,6 +276,7 @@ impl Index {
             generation: payload.generation,
             vector_files: payload.vector_files.len(),
             vector_rows: payload.vector_files.iter().map(|f| u64::from(f.rows)).sum(),
+            removal_logs: payload.change_files.len(),
             clauses: keys.len() as u64,
             documents,
         })
@@ -326,6 +333,24 @@ impl Index {
         &self.inner.text
     }
 
+    /// The generation of the last commit (0 before the first).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::IndexCorrupt`] if the commit payload cannot be read.
+    pub fn generation(&self) -> Result<u32> {
+        Ok(self.committed_payload()?.generation)
+    }
+
+    /// What the commits after generation `since` removed, oldest first.
+    pub(crate) fn removals_since(&self, since: u32) -> Result<Vec<(u32, changes::Removal)>> {
+        changes::read_since(self.dir(), &self.committed_payload()?, since)
+    }
+
+    pub(crate) fn changes_dir(&self) -> PathBuf {
+        self.inner.dir.join(changes::CHANGES_DIR)
+    }
+
     pub(crate) fn vector_dir(&self) -> PathBuf {
         self.inner.dir.join(VECTOR_DIR)
     }
@@ -345,6 +370,8 @@ pub struct IndexVerification {
     pub vector_files: usize,
     /// Their rows.
     pub vector_rows: u64,
+    /// Removal logs named by the commit, all checked.
+    pub removal_logs: usize,
     /// Clauses, each pointing at an existing vector row.
     pub clauses: u64,
     /// Documents.
@@ -357,6 +384,10 @@ pub(crate) struct CommitPayload {
     pub(crate) format: u32,
     pub(crate) generation: u32,
     pub(crate) vector_files: Vec<VectorFileEntry>,
+    /// The removal logs of the commits that removed something (absent in payloads written
+    /// before incremental export).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub(crate) change_files: Vec<changes::ChangeFileEntry>,
 }
 
 #[derive(Clone, Debug, Serialize, Deserialize)]

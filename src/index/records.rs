@@ -24,6 +24,9 @@ pub(crate) const RECORD_DOCUMENT: &str = "document";
 /// The fast field holding a clause's [`VectorKey`] (generation and row of its vector).
 pub(crate) const VEC_FIELD: &str = "vec";
 
+/// The fast field holding the commit generation that added a record.
+pub(crate) const GENERATION_FIELD: &str = "generation";
+
 /// The fields of the text index.
 #[derive(Clone, Debug)]
 pub(crate) struct Fields {
@@ -72,6 +75,9 @@ pub(crate) struct Fields {
     pub(crate) role_info: Option<Field>,
     /// `None` in indexes made before key dates.
     pub(crate) key_dates: Option<Field>,
+    /// The commit generation that added the record (`None` in indexes made before
+    /// incremental export).
+    pub(crate) generation: Option<Field>,
 }
 
 fn stemmed(stored: bool) -> TextOptions {
@@ -129,6 +135,7 @@ impl Fields {
         b.add_text_field("doc_role", STRING | STORED);
         b.add_text_field("role_info", STORED);
         b.add_text_field("key_dates", STORED);
+        b.add_u64_field(GENERATION_FIELD, INDEXED | STORED | FAST);
         Fields::from_schema(&b.build()).expect("the schema has every field")
     }
 
@@ -171,6 +178,7 @@ impl Fields {
             doc_role: schema.get_field("doc_role").ok(),
             role_info: schema.get_field("role_info").ok(),
             key_dates: schema.get_field("key_dates").ok(),
+            generation: schema.get_field(GENERATION_FIELD).ok(),
         })
     }
 }
@@ -211,10 +219,18 @@ pub(crate) struct FileKey {
 }
 
 impl Fields {
-    pub(crate) fn document_record(&self, file: &FileKey, a: &AnalyzedDocument) -> TantivyDocument {
+    pub(crate) fn document_record(
+        &self,
+        file: &FileKey,
+        a: &AnalyzedDocument,
+        generation: u32,
+    ) -> TantivyDocument {
         let d = &a.doc;
         let mut t = TantivyDocument::new();
         t.add_text(self.record, RECORD_DOCUMENT);
+        if let Some(f) = self.generation {
+            t.add_u64(f, u64::from(generation));
+        }
         t.add_u64(self.doc_id, d.id.0);
         if let Some(p) = d.parent {
             t.add_u64(self.parent_id, p.0);
@@ -265,10 +281,14 @@ impl Fields {
         a: &AnalyzedDocument,
         c: &AnalyzedClause,
         key: VectorKey,
+        generation: u32,
     ) -> TantivyDocument {
         let d = &a.doc;
         let mut t = TantivyDocument::new();
         t.add_text(self.record, RECORD_CLAUSE);
+        if let Some(f) = self.generation {
+            t.add_u64(f, u64::from(generation));
+        }
         t.add_u64(self.clause_id, c.id.0);
         t.add_u64(self.doc_id, d.id.0);
         t.add_text(self.path, &file.path);

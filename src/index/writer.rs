@@ -1,6 +1,6 @@
 //! The one writer of an index.
 
-use std::collections::HashMap;
+use std::collections::{HashMap, HashSet};
 use std::fs::{File, TryLockError};
 use std::time::{Duration, Instant};
 
@@ -10,6 +10,7 @@ use tantivy::query::TermQuery;
 use tantivy::schema::IndexRecordOption;
 use tantivy::{TantivyDocument, Term};
 
+use super::changes::{self, ChangeFileEntry, Removal};
 use super::records::{AnalyzedClause, AnalyzedDocument, FileKey, RECORD_DOCUMENT, str_of, u64_of};
 use super::vectors::{self, VectorKey, sync_dir, write_file};
 use super::{ClauseId, CommitPayload, FORMAT_VERSION, Index, TextHash, VectorFileEntry};
@@ -36,10 +37,14 @@ pub struct IndexWriter {
     /// The last commit's generation; the next commit is `generation + 1`.
     generation: u32,
     files: Vec<VectorFileEntry>,
+    change_files: Vec<ChangeFileEntry>,
     pending: Vec<f32>,
     pending_keys: HashMap<TextHash, VectorKey>,
     pending_documents: u64,
     pending_clauses: u64,
+    /// What the next commit removes of the last commit's files, for its removal log.
+    removals: Vec<Removal>,
+    removed_paths: HashSet<String>,
 }
 
 /// What a commit made visible.
@@ -110,10 +115,13 @@ impl IndexWriter {
             cache_reader,
             generation: payload.generation,
             files: payload.vector_files,
+            change_files: payload.change_files,
             pending: Vec::new(),
             pending_keys: HashMap::new(),
             pending_documents: 0,
             pending_clauses: 0,
+            removals: Vec::new(),
+            removed_paths: HashSet::new(),
         })
     }
 
@@ -198,13 +206,14 @@ impl IndexWriter {
                 self.pending_keys.insert(*hash, VectorKey::new(generation, row));
             }
         }
+        let generation = self.generation + 1;
         for (file, docs) in files {
-            self.remove_path(&file.path);
+            self.remove_path(&file.path)?;
             for d in *docs {
-                self.add(fields.document_record(file, d))?;
+                self.add(fields.document_record(file, d, generation))?;
                 for c in &d.clauses {
                     let key = self.pending_keys[&c.text_hash];
-                    self.add(fields.clause_record(file, d, c, key))?;
+                    self.add(fields.clause_record(file, d, c, key, generation))?;
                 }
             }
             self.pending_documents += docs.len() as u64;
@@ -224,11 +233,12 @@ impl IndexWriter {
         let dim = self.index.manifest().model.dim;
         let row = (self.pending.len() / dim.max(1)) as u32;
         self.pending.extend_from_slice(vector);
-        let key = VectorKey::new(self.generation + 1, row);
-        self.remove_path(&file.path);
-        self.add(fields.document_record(file, doc))?;
+        let generation = self.generation + 1;
+        let key = VectorKey::new(generation, row);
+        self.remove_path(&file.path)?;
+        self.add(fields.document_record(file, doc, generation))?;
         for c in &doc.clauses {
-            self.add(fields.clause_record(file, doc, c, key))?;
+            self.add(fields.clause_record(file, doc, c, key, generation))?;
         }
         self.pending_documents += 1;
         self.pending_clauses += doc.clauses.len() as u64;
@@ -259,10 +269,53 @@ impl IndexWriter {
         Ok(column.first(addr.doc_id).map(VectorKey))
     }
 
-    /// Removes everything indexed from the file `path` (when the commit lands).
-    pub fn remove_path(&mut self, path: &str) {
-        let fields = self.index.fields();
-        self.text.delete_term(Term::from_field_text(fields.path, path));
+    /// Removes everything indexed from the file `path` (when the commit lands). The commit's
+    /// removal log lists what the last commit held under `path`.
+    ///
+    /// # Errors
+    ///
+    /// If the text index cannot be read.
+    pub fn remove_path(&mut self, path: &str) -> Result<()> {
+        let fields = self.index.fields().clone();
+        let term = Term::from_field_text(fields.path, path);
+        if !self.removed_paths.contains(path) {
+            if let Some(removal) = self.committed_under(path, &term)? {
+                self.removals.push(removal);
+            }
+            self.removed_paths.insert(path.to_owned());
+        }
+        self.text.delete_term(term);
+        Ok(())
+    }
+
+    /// The documents and clauses the last commit holds under `path`, if any.
+    fn committed_under(&self, path: &str, term: &Term) -> Result<Option<Removal>> {
+        let err = |e| Error::index(self.index.dir(), e);
+        let searcher = self.cache_reader.searcher();
+        let query = TermQuery::new(term.clone(), IndexRecordOption::Basic);
+        let addresses =
+            searcher.search(&query, &tantivy::collector::DocSetCollector).map_err(err)?;
+        if addresses.is_empty() {
+            return Ok(None);
+        }
+        let mut documents = Vec::new();
+        let mut clauses = Vec::new();
+        for addr in addresses {
+            let fast = searcher.segment_reader(addr.segment_ord).fast_fields();
+            let clause = fast.u64("clause_id").map_err(err)?.first(addr.doc_id);
+            let Some(doc) = fast.u64("doc_id").map_err(err)?.first(addr.doc_id) else {
+                continue;
+            };
+            match clause {
+                Some(id) => clauses.push((ClauseId(id), DocId(doc))),
+                None => documents.push(DocId(doc)),
+            }
+        }
+        documents.sort();
+        documents.dedup();
+        clauses.sort();
+        clauses.dedup();
+        Ok(Some(Removal { path: path.to_owned(), documents, clauses }))
     }
 
     /// Makes everything added and removed since the last commit visible, atomically: documents,
@@ -280,7 +333,16 @@ impl IndexWriter {
             let sha256 = write_file(&self.index.vector_dir(), generation, dim, &self.pending)?;
             files.push(VectorFileEntry { generation, rows: rows as u32, sha256 });
         }
-        let payload = CommitPayload { format: FORMAT_VERSION, generation, vector_files: files };
+        let mut change_files = self.change_files.clone();
+        if !self.removals.is_empty() {
+            change_files.push(changes::write(
+                &self.index.changes_dir(),
+                generation,
+                &self.removals,
+            )?);
+        }
+        let payload =
+            CommitPayload { format: FORMAT_VERSION, generation, vector_files: files, change_files };
         let json = serde_json::to_string(&payload).map_err(|e| Error::bug(e.to_string()))?;
         let dir = self.index.dir().to_path_buf();
         let mut prepared = self.text.prepare_commit().map_err(|e| Error::index(&dir, e))?;
@@ -295,6 +357,9 @@ impl IndexWriter {
         };
         self.generation = generation;
         self.files = payload.vector_files;
+        self.change_files = payload.change_files;
+        self.removals.clear();
+        self.removed_paths.clear();
         self.pending.clear();
         self.pending_keys.clear();
         self.pending_documents = 0;
@@ -381,6 +446,28 @@ fn remove_leftovers(index: &Index, payload: &CommitPayload) -> Result<()> {
         let committed = vectors::generation_of(&name)
             .is_some_and(|g| payload.vector_files.iter().any(|f| f.generation == g));
         if !committed && (name.ends_with(".tmp") || name.ends_with(".vec")) {
+            tracing::info!(file = %name, "removing the leftover of an interrupted commit");
+            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
+            removed = true;
+        }
+    }
+    if removed {
+        sync_dir(&dir)?;
+    }
+    let dir = index.changes_dir();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(entries) => entries,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
+        Err(e) => return Err(Error::io(&dir, e)),
+    };
+    let mut removed = false;
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        let name = entry.file_name();
+        let name = name.to_string_lossy();
+        let committed = changes::generation_of(&name)
+            .is_some_and(|g| payload.change_files.iter().any(|f| f.generation == g));
+        if !committed && (name.ends_with(".tmp") || name.ends_with(".json")) {
             tracing::info!(file = %name, "removing the leftover of an interrupted commit");
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             removed = true;

@@ -291,7 +291,17 @@ impl ReviewStore {
     /// Entries recorded while the iteration runs may or may not appear at its end. The entries
     /// are not verified; see [`ReviewStore::verify`].
     pub fn history(&self) -> History<'_> {
-        History { store: self, after: 0, page: VecDeque::new(), done: false }
+        self.history_after(0)
+    }
+
+    /// The entries after entry `seq`, oldest first (see [`ReviewStore::history`]).
+    pub fn history_after(&self, seq: u64) -> History<'_> {
+        History {
+            store: self,
+            after: i64::try_from(seq).unwrap_or(i64::MAX),
+            page: VecDeque::new(),
+            done: false,
+        }
     }
 
     /// Per-rule counts of the current decisions and each rule's reviewer precision, ordered by

@@ -50,6 +50,8 @@ pub struct RiskEngine {
     /// The clause library that deviation rules test against, compiled with the engine's
     /// concepts.
     library: Option<crate::library::Deviations>,
+    /// SHA-256 of the library it was given, for [`RiskEngine::fingerprint`].
+    library_digest: Option<String>,
 }
 
 impl std::fmt::Debug for RiskEngine {
@@ -112,6 +114,7 @@ impl RiskEngine {
             cache: PhraseCache::default(),
             term_set: (set, ids),
             library: None,
+            library_digest: None,
         })
     }
 
@@ -133,7 +136,17 @@ impl RiskEngine {
             crate::library::DeviationSettings { diff: false, ..Default::default() },
         )?;
         self.library = Some(compiled);
+        self.library_digest = Some(digest_of(library));
         Ok(self)
+    }
+
+    /// What the engine's flags depend on besides the index, the review store and the as-of
+    /// date: a digest of its rule pack (rules, concepts, settings, versions) and of its clause
+    /// library. Two engines with the same fingerprint flag the same clauses.
+    pub fn fingerprint(&self) -> String {
+        let pack = digest_of(&self.pack);
+        let library = self.library_digest.as_deref().unwrap_or("none");
+        digest_of(&(pack, library, &self.model_id))[..16].to_owned()
     }
 
     /// The pack.
@@ -751,6 +764,13 @@ fn provision(
     out.sort_unstable();
     out.dedup();
     out
+}
+
+/// Lower-case hex SHA-256 of a value's JSON.
+fn digest_of<T: serde::Serialize>(value: &T) -> String {
+    use sha2::Digest as _;
+    let json = serde_json::to_vec(value).unwrap_or_default();
+    sha2::Sha256::digest(&json).iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

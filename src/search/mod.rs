@@ -12,12 +12,14 @@
 
 mod deadlines;
 mod reader;
+mod scan;
 mod vector;
 
 pub(crate) use vector::dot;
 
 pub use deadlines::DeadlineQuery;
 pub use reader::IndexReader;
+pub use scan::ScannedClause;
 
 use std::collections::{HashMap, HashSet};
 use std::ops::{Bound, Range};

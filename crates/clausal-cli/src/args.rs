@@ -71,6 +71,85 @@ pub enum Command {
     /// Every clause of a kind the library has entries for, against its nearest entry:
     /// standard, outdated, deviates or nonstandard, with the diff and the concepts missing.
     Deviations(DeviationsArgs),
+    /// Export every clause (kinds, facts, key dates, flags, review state, vector) for a search
+    /// engine: NDJSON, OpenSearch/Elasticsearch _bulk, or Qdrant point operations; with
+    /// --since, only what changed after an earlier export (deletes included).
+    Export(ExportArgs),
+    /// Send an export to a Qdrant server: creates the collection if missing, then upserts
+    /// and deletes in batches, retrying with back-off.
+    Push(PushArgs),
+}
+
+#[derive(Args, Debug)]
+pub struct ExportSelectArgs {
+    /// The index directory.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// Only what changed after this cursor (printed by the export that came before).
+    #[arg(long, value_name = "CURSOR")]
+    pub since: Option<String>,
+    /// Leave flags and review state out (no model is loaded).
+    #[arg(long)]
+    pub no_flags: bool,
+    /// Leave the vectors out.
+    #[arg(long)]
+    pub no_vectors: bool,
+    /// The day fact tests count from [default: today, UTC].
+    #[arg(long, value_name = "DATE")]
+    pub as_of: Option<String>,
+    /// Write the cursor of this export to FILE (read it back with --since "$(cat FILE)").
+    #[arg(long, value_name = "FILE")]
+    pub cursor_file: Option<PathBuf>,
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    #[command(flatten)]
+    pub model: ModelArgs,
+}
+
+#[derive(Args, Debug)]
+pub struct ExportArgs {
+    #[command(flatten)]
+    pub select: ExportSelectArgs,
+    /// ndjson, opensearch, elasticsearch or qdrant.
+    #[arg(long, value_name = "FORMAT", default_value = "ndjson")]
+    pub format: String,
+    /// Write the index mapping (opensearch, elasticsearch), with the hybrid search pipeline
+    /// (opensearch), or the collection settings (qdrant), instead of the records.
+    #[arg(long)]
+    pub mapping: bool,
+    /// Points per Qdrant upsert line.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub batch: usize,
+    /// Write to FILE ("-": standard output).
+    #[arg(short, long, value_name = "FILE", default_value = "-")]
+    pub output: PathBuf,
+    /// Print a JSON summary on stderr instead of words.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct PushArgs {
+    #[command(flatten)]
+    pub select: ExportSelectArgs,
+    /// The Qdrant server (http://host:6333).
+    #[arg(long, value_name = "URL")]
+    pub qdrant: String,
+    /// The collection (created if missing).
+    #[arg(long, value_name = "NAME", default_value = "clausal")]
+    pub collection: String,
+    /// Qdrant API key (sent as the api-key header).
+    #[arg(long, value_name = "KEY", env = "QDRANT_API_KEY", hide_env_values = true)]
+    pub api_key: Option<String>,
+    /// Points per request.
+    #[arg(long, value_name = "N", default_value_t = 256)]
+    pub batch: usize,
+    /// Tries per request before giving up (back-off doubles from 0.5 s).
+    #[arg(long, value_name = "N", default_value_t = 6)]
+    pub retries: u32,
+    /// Print a JSON summary instead of words.
+    #[arg(long)]
+    pub json: bool,
 }
 
 #[derive(Subcommand, Debug)]
@@ -480,6 +559,10 @@ pub struct IngestArgs {
     /// Commit after this many changed files.
     #[arg(long, value_name = "N", default_value_t = 256)]
     pub commit_every: usize,
+    /// Only the files whose content hash falls in shard I of N (1 <= I <= N): N machines or
+    /// processes split an archive with no coordination.
+    #[arg(long, value_name = "I/N")]
+    pub shard: Option<String>,
     /// Print JSON lines (one per commit, one per failed file, then the report) instead of a
     /// progress bar and a summary.
     #[arg(long)]

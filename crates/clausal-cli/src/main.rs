@@ -36,6 +36,8 @@ fn main() -> ExitCode {
         Command::Rules(args) => cmd::risk::rules(args).map(|()| ExitCode::SUCCESS),
         Command::Library(command) => cmd::library::run(command),
         Command::Deviations(args) => cmd::library::deviations(args).map(|()| ExitCode::SUCCESS),
+        Command::Export(args) => cmd::export::export(args).map(|()| ExitCode::SUCCESS),
+        Command::Push(args) => cmd::export::push(args).map(|()| ExitCode::SUCCESS),
         Command::Report(args) => cmd::report::run(args).map(|()| ExitCode::SUCCESS),
         Command::Review(ReviewCommand::Next(args)) => {
             cmd::risk::review_next(args).map(|()| ExitCode::SUCCESS)

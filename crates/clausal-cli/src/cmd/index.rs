@@ -20,9 +20,11 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
     let embedder = args.model.load()?;
     let index = Index::open_or_create(&args.index.index, ModelIdentity::of(&embedder))?;
     let mut writer = index.writer()?;
+    let shard = args.shard.as_deref().map(str::parse::<clausal::Shard>).transpose()?;
     let options = IngestOptions {
         prune: args.prune,
         commit_every: args.commit_every.max(1),
+        shard,
         ..Default::default()
     };
     let report = if args.json {
@@ -280,7 +282,7 @@ pub fn remove(args: RemoveArgs) -> anyhow::Result<ExitCode> {
             Err(_) => std::path::absolute(p).unwrap_or_else(|_| p.clone()).display().to_string(),
         };
         if known.contains_key(&key) {
-            writer.remove_path(&key);
+            writer.remove_path(&key)?;
             println!("removed {key}");
         } else {
             eprintln!("not in the index: {key}");

@@ -4,6 +4,7 @@ pub mod clauses;
 pub mod deadlines;
 pub mod demo;
 pub mod embed;
+pub mod export;
 pub mod extract;
 pub mod index;
 pub mod kinds;

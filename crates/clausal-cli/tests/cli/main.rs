@@ -2,6 +2,7 @@
 
 mod commands;
 mod deadlines;
+mod export;
 mod ingest;
 mod kinds;
 mod library;
