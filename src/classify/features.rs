@@ -111,8 +111,13 @@ fn add_namespace(
             *counts.entry(bucket(ns, &[w, next])).or_default() += 1.0;
         }
     }
+    // Summed in bucket order: a hash map's iteration order changes from process to process,
+    // and a float sum taken in another order differs in its last bits, so the same clause
+    // would score differently in two runs.
+    let mut counts: Vec<(u32, f32)> = counts.into_iter().collect();
+    counts.sort_unstable_by_key(|&(b, _)| b);
     let mut norm = 0.0f32;
-    for v in counts.values_mut() {
+    for (_, v) in &mut counts {
         *v = 1.0 + v.ln();
         norm += *v * *v;
     }
