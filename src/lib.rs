@@ -220,10 +220,10 @@ pub use pipeline::{
 pub use review::{
     Clock, Decision, Entry, EntryHash, History, REVIEW_FORMAT_VERSION,
     REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore, RuleStats, STORE_FILE as REVIEW_STORE_FILE,
-    TextHash, Timestamp, Verdict, Verification,
+    TextHash, Timestamp, Verdict, Verification, canonical_version,
 };
 pub use search::{
-    DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, QuerySyntax, Ranked,
+    DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, MAX_HITS, QuerySyntax, Ranked,
     ScannedClause, SearchMode, SearchRequest, Searcher, Similar, Snippet,
 };
 pub use segment::{Clause, ClauseRole, segment};

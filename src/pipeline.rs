@@ -34,7 +34,8 @@ use crate::segment::{Clause, segment};
 pub struct IngestOptions {
     /// Extraction options and limits, applied to every file.
     pub extract: ExtractOptions,
-    /// Commit after this many changed files.
+    /// Commit after this many changed files (files are then analysed at most this many at a
+    /// time).
     pub commit_every: usize,
     /// Commit at least this often while files keep changing.
     pub commit_interval: Duration,
@@ -284,7 +285,10 @@ pub fn ingest<P: AsRef<Path>>(
         }
     }
 
-    for chunk in files.chunks(options.chunk_files.max(1)) {
+    // A chunk is never larger than `commit_every`, so a commit comes within `commit_every`
+    // changed files of the last one (not at the next 16-file boundary).
+    let chunk_files = options.chunk_files.min(options.commit_every).max(1);
+    for chunk in files.chunks(chunk_files) {
         let t = Instant::now();
         let analyzed: Vec<Analyzed> =
             chunk.par_iter().map(|path| analyze_file(path, &known, classifier, options)).collect();

@@ -63,7 +63,9 @@ use serde::{Deserialize, Serialize};
 
 pub use hash::{EntryHash, TextHash};
 pub(crate) use store::open_durable;
-pub use store::{History, REVIEW_FORMAT_VERSION, REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore};
+pub use store::{
+    History, REVIEW_FORMAT_VERSION, REVIEW_OLDEST_SUPPORTED_VERSION, ReviewStore, canonical_version,
+};
 pub use time::{Clock, Timestamp};
 
 /// The review store's file name inside an index directory: `<index>/review.sqlite`

@@ -172,6 +172,9 @@ impl ReviewStore {
     /// SQLite fails (including another writer holding the store for over 30 seconds);
     /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) when the latest
     /// entry is unreadable.
+    ///
+    /// The rule version is stored in its canonical form ([`canonical_version`]): `v1` and `1`
+    /// are one version.
     pub fn record(&self, decision: &Decision) -> crate::error::Result<Entry> {
         decision.validate()?;
         let db = |e| Error::database(&self.path, e);
@@ -192,13 +195,10 @@ impl ReviewStore {
                 (head.seq + 1, head.hash)
             }
         };
-        let mut entry = Entry {
-            seq,
-            time: self.clock.now(),
-            decision: decision.clone(),
-            prev_hash,
-            hash: EntryHash::GENESIS,
-        };
+        let mut decision = decision.clone();
+        decision.rule_version = canonical_version(&decision.rule_version);
+        let mut entry =
+            Entry { seq, time: self.clock.now(), decision, prev_hash, hash: EntryHash::GENESIS };
         entry.hash = entry.expected_hash();
         let d = &entry.decision;
         tx.execute(
@@ -663,5 +663,15 @@ impl Iterator for History<'_> {
 impl fmt::Debug for History<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("History").field("after", &self.after).finish_non_exhaustive()
+    }
+}
+
+/// A rule version as the store keeps it: trimmed, and without the `v` that `clausal flags`
+/// prints before it: `v2` and `2` are one version, as are `v2-beta` and `2-beta`.
+pub fn canonical_version(version: &str) -> String {
+    let v = version.trim();
+    match v.strip_prefix(['v', 'V']) {
+        Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_owned(),
+        _ => v.to_owned(),
     }
 }

@@ -51,6 +51,10 @@ pub const MAX_QUERY_DEPTH: usize = 16;
 /// Most terms and operators accepted in a query.
 pub const MAX_QUERY_TERMS: usize = 256;
 
+/// The most hits one search returns (and the deepest a ranking goes): larger limits are
+/// clamped to it, so that a limit such as `usize::MAX` cannot exhaust memory.
+pub const MAX_HITS: usize = 10_000;
+
 /// How a query ranks clauses.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
 #[serde(rename_all = "lowercase")]
@@ -182,7 +186,7 @@ pub struct SearchRequest {
     pub mode: SearchMode,
     /// How BM25 reads the query.
     pub syntax: QuerySyntax,
-    /// Hits to return.
+    /// Hits to return (at most [`MAX_HITS`]; more is clamped).
     pub limit: usize,
     /// Which clauses may be returned.
     pub filter: Filter,
@@ -366,14 +370,26 @@ impl Searcher {
     /// [`ErrorKind::ModelMismatch`](crate::error::ErrorKind::ModelMismatch); index and embedder errors.
     pub fn search(&self, request: &SearchRequest, embedder: &dyn Embedder) -> Result<Vec<Hit>> {
         check_query(&request.query)?;
+        let given_vector = request.mode == SearchMode::Vector && request.embedding.is_some();
+        if request.query.trim().is_empty() && !given_vector {
+            return Err(Error::invalid_query("the query is empty: give words to search for"));
+        }
+        let limit = request.limit.min(MAX_HITS);
         let filter = self.filter_query(&request.filter)?;
         let depth = match request.mode {
-            SearchMode::Hybrid => request.candidates.max(request.limit),
-            _ => request.limit,
+            SearchMode::Hybrid => request.candidates.min(MAX_HITS).max(limit),
+            _ => limit,
         };
         let bm25 = match request.mode {
-            SearchMode::Bm25 | SearchMode::Hybrid => {
-                self.bm25(&request.query, request.syntax, &filter, depth)?
+            SearchMode::Bm25 => self.bm25(&request.query, request.syntax, &filter, depth)?,
+            // The vector half answers any text: a query that is not valid query syntax
+            // ("Licensee's rights", "Section 12: Termination") is searched as plain words.
+            SearchMode::Hybrid => {
+                let syntax = match self.syntax_error(&request.query, request.syntax) {
+                    Some(_) => QuerySyntax::Plain,
+                    None => request.syntax,
+                };
+                self.bm25(&request.query, syntax, &filter, depth)?
             }
             SearchMode::Vector => Vec::new(),
         };
@@ -395,7 +411,7 @@ impl Searcher {
             }
             SearchMode::Bm25 => Vec::new(),
         };
-        let fused = fuse(request.mode, request.fusion, &bm25, &vector, request.limit);
+        let fused = fuse(request.mode, request.fusion, &bm25, &vector, limit);
         let highlight = self.highlight_query(&request.query);
         fused
             .into_iter()
@@ -417,6 +433,7 @@ impl Searcher {
         limit: usize,
         embedder: &dyn Embedder,
     ) -> Result<Vec<Hit>> {
+        let limit = limit.min(MAX_HITS);
         let fq = self.filter_query(filter)?;
         let (q, exclude) = match target {
             Similar::Text(t) => {
@@ -773,6 +790,19 @@ impl Searcher {
             }
         }
         Ok(Box::new(BooleanQuery::new(must)))
+    }
+
+    /// Why `query` does not parse with `syntax` (tantivy's message), or `None` when it does.
+    /// [`SearchMode::Hybrid`] then searches its words as [`QuerySyntax::Plain`];
+    /// [`SearchMode::Bm25`] refuses it.
+    pub fn syntax_error(&self, query: &str, syntax: QuerySyntax) -> Option<String> {
+        match syntax {
+            QuerySyntax::Plain => None,
+            QuerySyntax::Tantivy => self.text_query(query, syntax).err().map(|e| match e.kind() {
+                crate::error::ErrorKind::InvalidQuery(m) => m.clone(),
+                _ => e.to_string(),
+            }),
+        }
     }
 
     fn text_query(&self, query: &str, syntax: QuerySyntax) -> Result<Box<dyn Query>> {

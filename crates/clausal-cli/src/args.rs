@@ -355,7 +355,7 @@ pub struct RulesArgs {
 #[derive(Args, Debug)]
 pub struct FlagsArgs {
     /// The index directory.
-    #[arg(long, value_name = "DIR")]
+    #[arg(long, value_name = "DIR", env = "CLAUSAL_INDEX", default_value = "clausal-index")]
     pub index: PathBuf,
     #[command(flatten)]
     pub pack: RulePackArgs,
@@ -472,9 +472,17 @@ pub enum ReviewCommand {
 #[derive(Args, Debug)]
 #[command(group = clap::ArgGroup::new("clause").required(true))]
 pub struct ReviewRecordArgs {
-    /// The index directory; the store is DIR/review.sqlite (both are created if missing).
-    #[arg(long, value_name = "DIR")]
+    /// The index directory (it must exist); the store is DIR/review.sqlite, created by the
+    /// first decision.
+    #[arg(long, value_name = "DIR", env = "CLAUSAL_INDEX", default_value = "clausal-index")]
     pub index: PathBuf,
+    /// The packs whose rules a decision may name (the built-in pack, --pack, --rules).
+    #[command(flatten)]
+    pub pack: RulePackArgs,
+    /// Record a decision for a rule or version the packs above do not define (a pack not
+    /// loaded here).
+    #[arg(long)]
+    pub force: bool,
     /// The risk rule whose flag was reviewed.
     #[arg(long, value_name = "R")]
     pub rule: String,

@@ -56,10 +56,29 @@ fn main() -> ExitCode {
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             let _ = io::stdout().flush();
-            eprintln!("error: {err:#}");
+            eprintln!("error: {}", message_of(&err));
             ExitCode::from(2)
         }
     }
+}
+
+/// The error and its causes in one line, each cause said once (an error whose message already
+/// ends with its cause's is not followed by it again), with control characters escaped: a
+/// message quotes file names and queries, which must not move the cursor or recolour the
+/// terminal.
+fn message_of(err: &anyhow::Error) -> String {
+    let mut msg = String::new();
+    for cause in err.chain() {
+        let text = cause.to_string();
+        if msg.ends_with(&text) {
+            continue;
+        }
+        if !msg.is_empty() {
+            msg.push_str(": ");
+        }
+        msg.push_str(&text);
+    }
+    cmd::escape_controls(&msg)
 }
 
 fn init_tracing(verbose: u8) {
@@ -92,5 +111,14 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         super::Cli::command().debug_assert();
+    }
+
+    #[test]
+    fn messages_say_each_cause_once_and_escape_control_characters() {
+        let io = std::io::Error::new(std::io::ErrorKind::NotFound, "no such file");
+        let err = anyhow::Error::new(io).context("opening x: no such file").context("ingest");
+        assert_eq!(super::message_of(&err), "ingest: opening x: no such file");
+        let err = anyhow::anyhow!("bad query \u{1b}[31mred\u{7}");
+        assert_eq!(super::message_of(&err), r"bad query \u{1b}[31mred\u{7}");
     }
 }

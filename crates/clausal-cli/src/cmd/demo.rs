@@ -56,6 +56,12 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
             (dir.clone(), Cleanup(Some(dir)))
         }
     };
+    // The commands the demo prints run as printed against the index it keeps (`--index DIR`);
+    // without one, DIR stands for wherever `clausal demo --index DIR` kept it.
+    let ix = match &args.index {
+        Some(d) => format!(" --index {}", shell_word(&d.display().to_string())),
+        None => " --index DIR".to_owned(),
+    };
     let index = Index::open_or_create(&dir, ModelIdentity::of(&embedder))?;
     let mut writer = index.writer()?;
     let report = clausal::ingest(
@@ -122,7 +128,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         let mode = format!("{:?}", request.mode).to_lowercase();
         let kinds: String =
             request.filter.kinds.iter().map(|k| format!(" --kind {}", k.id())).collect();
-        println!("{title}\n  clausal search {:?} --mode {mode}{kinds}", request.query);
+        println!("{title}\n  clausal search{ix} {:?} --mode {mode}{kinds}", request.query);
         let hits = searcher.search(&request, &embedder)?;
         for (i, h) in hits.iter().enumerate() {
             println!("{}", describe_hit(i + 1, h));
@@ -135,7 +141,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         println!();
     }
     if let Some(id) = first_fm {
-        println!("Clauses most similar to clause {id}:\n  clausal similar --clause {id}");
+        println!("Clauses most similar to clause {id}:\n  clausal similar{ix} --clause {id}");
         for (i, h) in
             searcher.similar(&Similar::Clause(id), &Filter::new(), 3, &embedder)?.iter().enumerate()
         {
@@ -165,7 +171,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         .collect();
     println!(
         "Risk flags: force majeure clauses that do not cover epidemics or pandemics:\n  \
-         clausal flags --rule fm-no-pandemic"
+         clausal flags{ix} --rule fm-no-pandemic"
     );
     for f in &fm {
         let clause = f.clause.as_ref().map_or(String::new(), |c| {
@@ -183,7 +189,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
         });
         println!("  {:.2} {} clause {clause}{nearest}{superseded}", f.score, f.source);
     }
-    println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk");
+    println!("\nDocuments by risk score (the built-in pack's weights):\n  clausal risk{ix}");
     let documents = searcher.documents()?;
     let source_of = |id: &str| {
         documents
@@ -203,7 +209,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     let query = clausal::DeadlineQuery::today().within_days(365);
     println!(
         "\nDeadlines of the next 12 months (key dates rolled forward from today, {}):\n  \
-         clausal deadlines --within 1y   (also --csv, --json, --ics FILE)",
+         clausal deadlines{ix} --within 1y   (also --csv, --json, --ics FILE)",
         query.as_of
     );
     let upcoming = searcher.deadlines(&query)?;
@@ -279,9 +285,13 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     );
     if args.index.is_some() {
         println!(
-            "The index is kept in {}: try `clausal search --index {} \"governing law\"`.",
-            dir.display(),
+            "The index is kept in {}: try `clausal search{ix} \"governing law\"`.",
             dir.display()
+        );
+    } else {
+        println!(
+            "The index was temporary: `clausal demo --index DIR` keeps it, and the commands \
+             above then run as printed."
         );
     }
     println!(
@@ -289,4 +299,14 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
          index's tamper-evident review store and change later flags (`clausal review next`)."
     );
     Ok(())
+}
+
+/// `s` as one shell word: as it is when it is made of safe characters, else single-quoted.
+pub(crate) fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+:=@%,".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
 }

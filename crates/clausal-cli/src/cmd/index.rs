@@ -8,7 +8,7 @@ use std::time::Instant;
 use anyhow::Context;
 use clausal::{
     ClauseId, ClauseKind, DocId, DocKind, Filter, Hit, Index, IngestEvent, IngestOptions,
-    IngestReport, ModelIdentity, QuerySyntax, SearchRequest, Similar,
+    IngestReport, ModelIdentity, QuerySyntax, SearchMode, SearchRequest, Similar,
 };
 use indicatif::{ProgressBar, ProgressStyle};
 
@@ -157,9 +157,21 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<Filter> {
 }
 
 pub(crate) fn open(dir: &Path) -> anyhow::Result<Index> {
-    Index::open_in_dir(dir).with_context(|| {
-        format!("cannot open the index {} (build one with `clausal ingest`)", dir.display())
-    })
+    if !dir.exists() {
+        anyhow::bail!(
+            "there is no index at {}: build one with `clausal ingest PATH... --index {}`",
+            dir.display(),
+            dir.display()
+        );
+    }
+    if dir.is_dir() && !dir.join("manifest.json").exists() {
+        anyhow::bail!(
+            "{} is not a clausal index (it has no manifest.json): give the folder that \
+             `clausal ingest --index` made",
+            dir.display()
+        );
+    }
+    Index::open_in_dir(dir).with_context(|| format!("cannot open the index {}", dir.display()))
 }
 
 pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
@@ -172,9 +184,25 @@ pub fn search(args: SearchArgs) -> anyhow::Result<ExitCode> {
     if args.plain {
         request = request.syntax(QuerySyntax::Plain);
     }
-    let hits = index.reader()?.searcher().search(&request, &embedder)?;
+    let searcher = index.reader()?.searcher();
+    if let Some(why) = searcher.syntax_error(&request.query, request.syntax) {
+        match request.mode {
+            SearchMode::Hybrid => eprintln!(
+                "note: the query is not query syntax ({}); its words were searched as plain text \
+                 (--plain does this without this note)",
+                super::escape_controls(&why)
+            ),
+            SearchMode::Bm25 => anyhow::bail!(
+                "the query {:?} is not query syntax ({why}): add --plain to search its words as \
+                 written, or quote phrases and escape : ( ) [ ] {{ }} ^ ~ with a backslash",
+                request.query
+            ),
+            _ => {}
+        }
+    }
+    let hits = searcher.search(&request, &embedder)?;
     print_hits(&hits, args.json)?;
-    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(ExitCode::SUCCESS)
 }
 
 pub fn similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
@@ -190,11 +218,16 @@ pub fn similar(args: SimilarArgs) -> anyhow::Result<ExitCode> {
     let filter = filter_of(&args.filter)?;
     let hits = index.reader()?.searcher().similar(&target, &filter, args.limit, &embedder)?;
     print_hits(&hits, args.json)?;
-    Ok(if hits.is_empty() { ExitCode::from(1) } else { ExitCode::SUCCESS })
+    Ok(ExitCode::SUCCESS)
 }
 
+/// Prints the hits; for none, a "no matches" line when the output is a terminal (a script
+/// reading the output gets nothing, and exit code 0).
 pub(crate) fn print_hits(hits: &[Hit], json: bool) -> anyhow::Result<()> {
     let mut out = io::stdout().lock();
+    if hits.is_empty() && !json && io::IsTerminal::is_terminal(&out) {
+        writeln!(out, "no matches")?;
+    }
     for (i, h) in hits.iter().enumerate() {
         if json {
             writeln!(out, "{}", serde_json::to_string(h)?)?;

@@ -15,22 +15,52 @@ fn store_path(index: &Path) -> PathBuf {
     index.join(clausal::REVIEW_STORE_FILE)
 }
 
+/// The store of an index that must already have one.
+fn existing_store(index: &Path) -> anyhow::Result<ReviewStore> {
+    super::index::open(index)?;
+    let path = store_path(index);
+    if !path.is_file() {
+        anyhow::bail!(
+            "the index {} has no review decisions yet (the first `clausal review record` creates \
+             its store, {})",
+            index.display(),
+            path.display()
+        );
+    }
+    Ok(ReviewStore::open_existing(path)?)
+}
+
 pub fn record(args: ReviewRecordArgs) -> anyhow::Result<()> {
-    std::fs::create_dir_all(&args.index)
-        .with_context(|| format!("cannot create {}", args.index.display()))?;
+    // A decision belongs to an index that exists, about a rule and version a pack defines.
+    super::index::open(&args.index)?;
+    let version = clausal::canonical_version(&args.rule_version);
+    if !args.force {
+        let pack = super::risk::pack_of(&args.pack)?;
+        match pack.rule(&args.rule) {
+            None => anyhow::bail!(
+                "no rule {:?} in the packs loaded (see `clausal rules`; add --pack or --rules for \
+                 the pack that defines it, or --force)",
+                args.rule
+            ),
+            Some(rule) if clausal::canonical_version(&rule.version) != version => anyhow::bail!(
+                "rule {} is at version {}, not {:?} (give --rule-version {}, or --force for a \
+                 decision about the older version)",
+                args.rule,
+                rule.version,
+                args.rule_version,
+                rule.version
+            ),
+            Some(_) => {}
+        }
+    }
     let store = ReviewStore::open(store_path(&args.index))?;
     let text_hash = match (&args.text_hash, &args.text) {
         (Some(hash), _) => hash.parse()?,
         (None, Some(text)) => TextHash::of(text),
         (None, None) => unreachable!("clap requires --text-hash or --text"),
     };
-    let mut decision = Decision::new(
-        args.rule,
-        args.rule_version,
-        text_hash,
-        args.verdict.parse()?,
-        args.reviewer,
-    );
+    let mut decision =
+        Decision::new(args.rule, version, text_hash, args.verdict.parse()?, args.reviewer);
     decision.comment = args.comment;
     decision.clause_id = args.clause_id;
     decision.doc_id = args.doc_id;
@@ -47,7 +77,7 @@ pub fn record(args: ReviewRecordArgs) -> anyhow::Result<()> {
 }
 
 pub fn verify(args: ReviewVerifyArgs) -> anyhow::Result<()> {
-    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    let store = existing_store(&args.index)?;
     let verification = match &args.head {
         Some(head) => store.verify_contains(&head.parse()?)?,
         None => store.verify()?,
@@ -59,7 +89,7 @@ pub fn verify(args: ReviewVerifyArgs) -> anyhow::Result<()> {
 }
 
 pub fn export(args: ReviewExportArgs) -> anyhow::Result<()> {
-    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    let store = existing_store(&args.index)?;
     match &args.output {
         Some(path) => {
             let file =
@@ -74,7 +104,7 @@ pub fn export(args: ReviewExportArgs) -> anyhow::Result<()> {
 }
 
 pub fn stats(args: ReviewStatsArgs) -> anyhow::Result<()> {
-    let store = ReviewStore::open_existing(store_path(&args.index))?;
+    let store = existing_store(&args.index)?;
     let mut out = BufWriter::new(io::stdout().lock());
     let stats = store.stats()?;
     if !args.json {

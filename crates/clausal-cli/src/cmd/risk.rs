@@ -144,7 +144,31 @@ pub fn review_next(args: ReviewNextArgs) -> anyhow::Result<()> {
     let s = session(&args)?;
     let flags =
         s.engine.review_queue(&s.searcher, &s.query, &s.embedder, args.limit.unwrap_or(10))?;
-    print_flags(&flags, args.json)
+    if args.json {
+        return print_flags(&flags, true);
+    }
+    // Each item with the command that records a decision on it, ready to run.
+    let index = super::demo::shell_word(&args.index.display().to_string());
+    let mut packs = String::new();
+    for p in &args.pack.packs {
+        packs.push_str(&format!(" --pack {}", super::demo::shell_word(p)));
+    }
+    for f in &args.pack.files {
+        packs.push_str(&format!(" --rules {}", super::demo::shell_word(&f.display().to_string())));
+    }
+    for f in &flags {
+        print_flags(std::slice::from_ref(f), false)?;
+        let target = match &f.clause {
+            Some(c) => format!("--text-hash {}", c.text_hash),
+            None => continue,
+        };
+        println!(
+            "     record: clausal review record --index {index}{packs} --rule {} --rule-version {} \
+             {target} --verdict confirm|dismiss|needs-change --reviewer NAME",
+            f.rule_id, f.rule_version
+        );
+    }
+    Ok(())
 }
 
 pub fn risk(args: FlagsArgs) -> anyhow::Result<()> {

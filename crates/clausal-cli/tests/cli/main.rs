@@ -3,6 +3,7 @@
 mod commands;
 mod deadlines;
 mod export;
+mod first_use;
 mod ingest;
 mod kinds;
 mod library;

@@ -16,19 +16,67 @@ fn cli_record_verify_export_stats() {
             .output()
             .unwrap()
     };
-    // Reading commands do not create a store.
-    let out = run(&["verify"]);
-    assert_eq!(out.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no review store"));
-    assert!(!index.exists());
-
+    // Reading commands do not create a store, and a decision needs an index that exists.
     let hash = TextHash::of("Liability is unlimited.").to_string();
     let record = |verdict: &str, extra: &[&str]| {
         let mut args = vec!["record", "--rule", "cap", "--rule-version", "1", "--verdict", verdict];
-        args.extend(["--reviewer", "ann", "--text-hash", &hash]);
+        args.extend(["--reviewer", "ann", "--text-hash", &hash, "--force"]);
         args.extend(extra);
         run(&args)
     };
+    for out in [run(&["verify"]), record("dismiss", &[])] {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("there is no index at") && err.contains("clausal ingest"), "{err}");
+    }
+    assert!(!index.exists());
+    let docs = dir.path().join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), "1. Liability. Liability is unlimited.\n").unwrap();
+    let out = clausal()
+        .arg("ingest")
+        .arg(&docs)
+        .arg("--index")
+        .arg(&index)
+        .arg("--json")
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let out = run(&["verify"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no review decisions yet"), "{err}");
+    assert!(!err.contains("i/o error"), "{err}");
+
+    // A rule no pack defines, or a version the pack does not have, is refused without --force;
+    // `v1` and `1` are one version.
+    let strict = |rule: &str, version: &str| {
+        run(&[
+            "record",
+            "--rule",
+            rule,
+            "--rule-version",
+            version,
+            "--verdict",
+            "confirm",
+            "--reviewer",
+            "ann",
+            "--text-hash",
+            &hash,
+        ])
+    };
+    let out = strict("fm-no-pandemc", "1");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no rule \"fm-no-pandemc\""));
+    let out = strict("fm-no-pandemic", "99");
+    assert_eq!(out.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&out.stderr).contains("--rule-version 1"));
+    let out = strict("fm-no-pandemic", "v1");
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let store = ReviewStore::open_existing(index.join("review.sqlite")).unwrap();
+    assert_eq!(store.head().unwrap().unwrap().decision.rule_version, "1");
+    drop(store);
+    std::fs::remove_file(index.join("review.sqlite")).unwrap();
     let out = record("dismiss", &["--comment", "capped in 9.2"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("recorded entry 1, hash "));
@@ -48,6 +96,7 @@ fn cli_record_verify_export_stats() {
         "bo",
         "--text",
         "Force majeure:\n acts of God.",
+        "--force",
     ]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     let out = record("maybe", &[]);
@@ -64,6 +113,7 @@ fn cli_record_verify_export_stats() {
         "bo",
         "--text-hash",
         "abc",
+        "--force",
     ]);
     assert_eq!(out.status.code(), Some(2));
 
