@@ -296,3 +296,31 @@ fn searches_from_four_threads_while_a_writer_commits() {
     });
     assert_eq!(index.verify().unwrap().documents, 12);
 }
+
+#[test]
+fn an_impossible_vector_score_is_corruption_not_a_first_hit() {
+    let dir = TempDir::new("index-impossible-score");
+    let docs = dir.0.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    std::fs::write(docs.join("a.txt"), contract("A", "alpha", true)).unwrap();
+    let idx = dir.0.join("idx");
+    let index = Index::create_in_dir(&idx, identity()).unwrap();
+    ingest(&index, &[&docs]);
+    let request = SearchRequest::new("force majeure").mode(SearchMode::Vector);
+    assert!(!index.reader().unwrap().searcher().search(&request, embedder()).unwrap().is_empty());
+    drop(index);
+    // One flipped exponent bit in the first component of the first row (after the 32-byte
+    // header): 0.0x becomes about 1e36.
+    let file = idx.join("vectors/00000001.vec");
+    let mut bytes = std::fs::read(&file).unwrap();
+    bytes[35] ^= 0x40;
+    std::fs::write(&file, &bytes).unwrap();
+    let index = Index::open_in_dir(&idx).unwrap();
+    let searcher = index.reader().unwrap().searcher();
+    for mode in [SearchMode::Vector, SearchMode::Hybrid] {
+        let err = searcher.search(&request.clone().mode(mode), embedder()).unwrap_err();
+        assert!(matches!(err.kind(), ErrorKind::IndexCorrupt { .. }), "{mode:?}: {err}");
+        assert!(err.to_string().contains("impossible score"), "{err}");
+    }
+    assert!(index.verify().is_err(), "verify names the damaged file");
+}

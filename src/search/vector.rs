@@ -7,7 +7,7 @@ use std::collections::{BinaryHeap, HashMap};
 use rayon::prelude::*;
 use tantivy::query::Query;
 
-use crate::error::Result;
+use crate::error::{Error, Result};
 use crate::index::{Index, VectorKey, collect_keys};
 
 /// Rows scanned by one task.
@@ -72,21 +72,34 @@ impl RowSet {
                 tasks.push((*generation, std::sync::Arc::clone(&file), chunk));
             }
         }
+        // Stored vectors have unit length, so a score is at most the query's length: anything
+        // else (a flipped exponent bit gives 7e34, a damaged row NaN) is corruption, reported
+        // instead of ranked first.
+        let bound = q.iter().map(|x| x * x).sum::<f32>().sqrt() * 1.001 + 1e-3;
         let tops: Vec<Vec<Scored>> = tasks
             .par_iter()
             .map(|(generation, file, rows)| {
                 let mut top = TopK::new(k);
                 for &row in *rows {
                     if let Some(v) = file.row(row) {
-                        top.push(Scored {
-                            score: dot(q, v),
-                            key: VectorKey::new(*generation, row),
-                        });
+                        let score = dot(q, v);
+                        if !score.is_finite() || score.abs() > bound {
+                            return Err(Error::index_corrupt(
+                                index.dir(),
+                                format!(
+                                    "row {row} of vector file {generation} gives the impossible \
+                                     score {score} (a vector of unit length cannot): the vector \
+                                     file is damaged; `clausal verify` names it; re-ingest into a \
+                                     new index or restore a backup"
+                                ),
+                            ));
+                        }
+                        top.push(Scored { score, key: VectorKey::new(*generation, row) });
                     }
                 }
-                top.into_items()
+                Ok(top.into_items())
             })
-            .collect();
+            .collect::<Result<_>>()?;
         let mut top = TopK::new(k);
         for s in tops.into_iter().flatten() {
             top.push(s);
