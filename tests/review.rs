@@ -302,8 +302,9 @@ mod tamper {
         .unwrap();
         let message = fails_at(&store, 4);
         assert!(message.contains("not the hash of entry 3"), "{message}");
-        // Even rewriting every later hash is caught against a head saved before.
-        let (_dir, store, entries, conn) = setup();
+        // Even rewriting every later hash is caught: by the head anchor the store writes beside
+        // itself, and, should the forger rewrite that too, against a head saved elsewhere.
+        let (dir, store, entries, conn) = setup();
         let mut prev = entries[1].hash;
         for e in &entries[2..] {
             let mut e = e.clone();
@@ -317,6 +318,9 @@ mod tamper {
             )
             .unwrap();
         }
+        let e = store.verify().unwrap_err();
+        assert!(e.to_string().contains("rewritten from here on"), "{e}");
+        std::fs::remove_file(ReviewStore::anchor_path(&dir.path().join("review.sqlite"))).unwrap();
         assert_eq!(store.verify().unwrap().head_hash, prev);
         let e = store.verify_contains(&entries[5].hash).unwrap_err();
         assert!(e.to_string().contains("cut short or rewritten"), "{e}");
@@ -331,9 +335,13 @@ mod tamper {
             let message = fails_at(&store, seq as u64);
             assert!(message.contains("missing"), "{message}");
         }
-        // Deleting the latest entry leaves a valid shorter chain: only the saved head shows it.
-        let (_dir, store, entries, conn) = setup();
+        // Deleting the latest entry leaves a valid shorter chain: the head anchor shows it, and
+        // with the anchor deleted too, a head saved elsewhere does.
+        let (dir, store, entries, conn) = setup();
         conn.execute("DELETE FROM decisions WHERE seq = 6", []).unwrap();
+        let e = store.verify().unwrap_err();
+        assert!(e.to_string().contains("holds 5 entries"), "{e}");
+        std::fs::remove_file(ReviewStore::anchor_path(&dir.path().join("review.sqlite"))).unwrap();
         assert_eq!(store.verify().unwrap().entries, 5);
         let e = store.verify_contains(&entries[5].hash).unwrap_err();
         assert!(matches!(e.kind(), ErrorKind::IntegrityViolation { .. }), "{e}");
@@ -430,6 +438,53 @@ mod tamper {
             assert!(message.contains("integrity violation at entry 2"), "{script}: {message}");
         }
     }
+}
+
+#[test]
+fn the_head_anchor_catches_truncation_and_rollback() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.sqlite");
+    let store = store_in(dir.path());
+    let entries = six_decisions(&store);
+    assert_eq!(store.verify().unwrap().entries, 6);
+    let anchor = ReviewStore::anchor_path(&path);
+    let text = std::fs::read_to_string(&anchor).unwrap();
+    assert_eq!(text.trim(), format!("6 {}", entries[5].hash));
+    drop(store);
+
+    // An older copy put back in place of the store: its chain is intact, the anchor is not.
+    let backup = dir.path().join("backup.sqlite");
+    {
+        let older = tempfile::tempdir().unwrap();
+        let s = store_in(older.path());
+        for e in &entries[..4] {
+            s.record(&e.decision).unwrap();
+        }
+        drop(s);
+        std::fs::copy(older.path().join("review.sqlite"), &backup).unwrap();
+    }
+    let current = std::fs::read(&path).unwrap();
+    std::fs::copy(&backup, &path).unwrap();
+    let e = ReviewStore::open_existing(&path).unwrap().verify().unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::IntegrityViolation { .. }), "{e}");
+    // (Its entries carry other times, so it fails at the anchored entry or the count.)
+    std::fs::write(&path, &current).unwrap();
+    assert_eq!(ReviewStore::open_existing(&path).unwrap().verify().unwrap().entries, 6);
+
+    // Truncated to nothing: SQLite opens it as an empty database; the anchor says six.
+    std::fs::write(&path, b"").unwrap();
+    let e = ReviewStore::open_existing(&path).unwrap().verify().unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::IntegrityViolation { .. }), "{e}");
+    assert!(e.to_string().contains("holds 0 entries") && e.to_string().contains("entry 6"), "{e}");
+
+    // An anchor behind the store (a crash between the commit and the anchor) is accepted.
+    std::fs::write(&path, &current).unwrap();
+    std::fs::write(&anchor, format!("3 {}\n", entries[2].hash)).unwrap();
+    assert_eq!(ReviewStore::open_existing(&path).unwrap().verify().unwrap().entries, 6);
+    // One that names another hash for an entry is not.
+    std::fs::write(&anchor, format!("3 {}\n", entries[1].hash)).unwrap();
+    let e = ReviewStore::open_existing(&path).unwrap().verify().unwrap_err();
+    assert!(matches!(e.kind(), ErrorKind::IntegrityViolation { .. }), "{e}");
 }
 
 #[test]

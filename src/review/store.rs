@@ -147,6 +147,14 @@ impl ReviewStore {
         Ok(ReviewStore { conn: Mutex::new(conn), path: path.to_path_buf(), clock: Clock::system() })
     }
 
+    /// Where a store at `path` keeps its head anchor (`review.head` beside `review.sqlite`):
+    /// the number and hash of the latest entry, rewritten after each decision, outside SQLite,
+    /// so that [`ReviewStore::verify`] notices entries removed from the end, a truncated file
+    /// or an older copy put in its place (which a hash chain alone cannot).
+    pub fn anchor_path(path: &Path) -> PathBuf {
+        path.with_extension("head")
+    }
+
     /// This store, taking the time of new decisions from `clock` instead of the system clock.
     pub fn with_clock(mut self, clock: Clock) -> ReviewStore {
         self.clock = clock;
@@ -223,6 +231,11 @@ impl ReviewStore {
         .map_err(db)?;
         tx.commit().map_err(db)?;
         tracing::debug!(seq, rule = %d.rule_id, verdict = %d.verdict, "review decision recorded");
+        // The decision is durable in SQLite; the anchor only guards against losing it later. A
+        // failure to write it leaves the anchor behind the store, which verify accepts.
+        if let Err(e) = write_anchor(&self.path, seq, &entry.hash) {
+            tracing::warn!(error = %e, "could not update the review store's head anchor");
+        }
         Ok(entry)
     }
 
@@ -389,6 +402,7 @@ impl ReviewStore {
     }
 
     fn verify_impl(&self, anchor: Option<&EntryHash>) -> crate::error::Result<Verification> {
+        let recorded = read_anchor(&self.path)?;
         let db = |e| Error::database(&self.path, e);
         let conn = self.lock();
         let mut stmt =
@@ -427,10 +441,33 @@ impl ReviewStore {
                 return Err(Error::integrity(&self.path, Some(expected_seq), message));
             }
             found_anchor |= anchor == Some(&entry.hash);
+            if let Some((seq, hash)) = &recorded
+                && *seq == expected_seq
+                && *hash != entry.hash
+            {
+                let message = format!(
+                    "its hash is not the one {} recorded when it was written (the history was \
+                     rewritten from here on)",
+                    ReviewStore::anchor_path(&self.path).display()
+                );
+                return Err(Error::integrity(&self.path, Some(expected_seq), message));
+            }
             prev = entry.hash;
             expected_seq += 1;
         }
         let verification = Verification { entries: expected_seq - 1, head_hash: prev };
+        if let Some((seq, _)) = &recorded
+            && *seq > verification.entries
+        {
+            let message = format!(
+                "the store holds {} entries, but {} records that entry {seq} was written: \
+                 entries were removed, or the store was truncated or replaced by an older copy; \
+                 restore it from a backup",
+                verification.entries,
+                ReviewStore::anchor_path(&self.path).display()
+            );
+            return Err(Error::integrity(&self.path, None, message));
+        }
         match anchor {
             Some(anchor) if !found_anchor => Err(Error::integrity(
                 &self.path,
@@ -674,4 +711,38 @@ pub fn canonical_version(version: &str) -> String {
         Some(rest) if rest.starts_with(|c: char| c.is_ascii_digit()) => rest.to_owned(),
         _ => v.to_owned(),
     }
+}
+
+/// Records `seq` and `hash` as the head in the anchor file, unless it already records a later
+/// entry (another process's decision): written to a temporary file, synced, renamed.
+fn write_anchor(path: &Path, seq: u64, hash: &EntryHash) -> crate::error::Result<()> {
+    if read_anchor(path)?.is_some_and(|(s, _)| s >= seq) {
+        return Ok(());
+    }
+    let anchor = ReviewStore::anchor_path(path);
+    let tmp = anchor.with_extension("head.tmp");
+    {
+        let mut f = std::fs::File::create(&tmp).map_err(|e| Error::io(&tmp, e))?;
+        f.write_all(format!("{seq} {hash}\n").as_bytes()).map_err(|e| Error::io(&tmp, e))?;
+        f.sync_all().map_err(|e| Error::io(&tmp, e))?;
+    }
+    std::fs::rename(&tmp, &anchor).map_err(|e| Error::io(&anchor, e))?;
+    if let Some(dir) = anchor.parent().filter(|d| !d.as_os_str().is_empty()) {
+        #[cfg(unix)]
+        std::fs::File::open(dir).and_then(|d| d.sync_all()).map_err(|e| Error::io(dir, e))?;
+    }
+    Ok(())
+}
+
+/// The head the anchor file records, if there is one.
+fn read_anchor(path: &Path) -> crate::error::Result<Option<(u64, EntryHash)>> {
+    let anchor = ReviewStore::anchor_path(path);
+    let text = match std::fs::read_to_string(&anchor) {
+        Ok(t) => t,
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(Error::io(&anchor, e)),
+    };
+    let bad = || Error::integrity(path, None, format!("{} is unreadable", anchor.display()));
+    let (seq, hash) = text.trim().split_once(' ').ok_or_else(bad)?;
+    Ok(Some((seq.parse().map_err(|_| bad())?, hash.parse().map_err(|_| bad())?)))
 }

@@ -15,10 +15,29 @@ fn store_path(index: &Path) -> PathBuf {
     index.join(clausal::REVIEW_STORE_FILE)
 }
 
+/// Refuses to go on when the store is gone but its head anchor says decisions were recorded:
+/// a new, empty store must not take the place of a lost one unnoticed.
+fn check_not_lost(path: &Path) -> anyhow::Result<()> {
+    let anchor = ReviewStore::anchor_path(path);
+    if !path.exists() && anchor.is_file() {
+        let head = std::fs::read_to_string(&anchor).unwrap_or_default();
+        let n = head.split_whitespace().next().unwrap_or("some");
+        anyhow::bail!(
+            "{} is missing, but {} records that {n} decisions were written: restore the store \
+             from a backup (or delete {} to start a new, empty one)",
+            path.display(),
+            anchor.display(),
+            anchor.display()
+        );
+    }
+    Ok(())
+}
+
 /// The store of an index that must already have one.
 fn existing_store(index: &Path) -> anyhow::Result<ReviewStore> {
     super::index::open(index)?;
     let path = store_path(index);
+    check_not_lost(&path)?;
     if !path.is_file() {
         anyhow::bail!(
             "the index {} has no review decisions yet (the first `clausal review record` creates \
@@ -53,6 +72,7 @@ pub fn record(args: ReviewRecordArgs) -> anyhow::Result<()> {
             Some(_) => {}
         }
     }
+    check_not_lost(&store_path(&args.index))?;
     let store = ReviewStore::open(store_path(&args.index))?;
     let text_hash = match (&args.text_hash, &args.text) {
         (Some(hash), _) => hash.parse()?,

@@ -76,7 +76,14 @@ fn cli_record_verify_export_stats() {
     let store = ReviewStore::open_existing(index.join("review.sqlite")).unwrap();
     assert_eq!(store.head().unwrap().unwrap().decision.rule_version, "1");
     drop(store);
+    // A store that is gone while its anchor remembers decisions is not silently replaced.
     std::fs::remove_file(index.join("review.sqlite")).unwrap();
+    for out in [run(&["verify"]), record("dismiss", &[])] {
+        assert_eq!(out.status.code(), Some(2));
+        let err = String::from_utf8_lossy(&out.stderr);
+        assert!(err.contains("is missing, but") && err.contains("restore"), "{err}");
+    }
+    std::fs::remove_file(index.join("review.head")).unwrap();
     let out = record("dismiss", &["--comment", "capped in 9.2"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
     assert!(String::from_utf8_lossy(&out.stdout).starts_with("recorded entry 1, hash "));
