@@ -595,17 +595,6 @@ fn export_kind(k: &KindScore) -> ExportKind {
     ExportKind { kind: k.kind.id().to_owned(), score: k.score }
 }
 
-fn days(d: &crate::classify::facts::Duration) -> u32 {
-    use crate::classify::facts::TimeUnit;
-    let per = match d.unit {
-        TimeUnit::Day => 1,
-        TimeUnit::Week => 7,
-        TimeUnit::Month => 30,
-        TimeUnit::Year => 365,
-    };
-    d.amount.saturating_mul(per)
-}
-
 fn document_info(searcher: &Searcher, ids: &[DocId]) -> Result<HashMap<DocId, DocInfo>> {
     let mut out = HashMap::new();
     for d in searcher.documents_by_id(ids)? {
@@ -626,9 +615,17 @@ fn document_info(searcher: &Searcher, ids: &[DocId]) -> Result<HashMap<DocId, Do
             effective: k.effective.date.clone(),
             expiry: k.expiry.date.clone(),
             auto_renews: k.renewal.is_some(),
-            renewal_term_days: k.renewal.as_ref().and_then(|r| r.term.as_ref()).map(days),
-            renewal_notice_days: k.renewal.as_ref().and_then(|r| r.notice.as_ref()).map(days),
-            termination_notice_days: k.termination_notice.as_ref().map(|t| days(&t.notice)),
+            renewal_term_days: k
+                .renewal
+                .as_ref()
+                .and_then(|r| r.term.as_ref())
+                .map(|d| d.approx_days()),
+            renewal_notice_days: k
+                .renewal
+                .as_ref()
+                .and_then(|r| r.notice.as_ref())
+                .map(|d| d.approx_days()),
+            termination_notice_days: k.termination_notice.as_ref().map(|t| t.notice.approx_days()),
         });
         let info = DocInfo {
             date,

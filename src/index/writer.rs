@@ -2,6 +2,7 @@
 
 use std::collections::{HashMap, HashSet};
 use std::fs::{File, TryLockError};
+use std::path::Path;
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
@@ -434,47 +435,40 @@ pub struct PreparedClause {
     pub vector: Vec<f32>,
 }
 
-/// Removes what an interrupted commit left: temporary files, and vector files no commit names.
+/// Removes what an interrupted commit left: temporary files, and vector files and removal logs
+/// no commit names.
 fn remove_leftovers(index: &Index, payload: &CommitPayload) -> Result<()> {
-    let dir = index.vector_dir();
-    let entries = std::fs::read_dir(&dir).map_err(|e| Error::io(&dir, e))?;
-    let mut removed = false;
-    for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&dir, e))?;
-        let name = entry.file_name();
-        let name = name.to_string_lossy();
-        let committed = vectors::generation_of(&name)
-            .is_some_and(|g| payload.vector_files.iter().any(|f| f.generation == g));
-        if !committed && (name.ends_with(".tmp") || name.ends_with(".vec")) {
-            tracing::info!(file = %name, "removing the leftover of an interrupted commit");
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
-            removed = true;
-        }
-    }
-    if removed {
-        sync_dir(&dir)?;
-    }
-    let dir = index.changes_dir();
-    let entries = match std::fs::read_dir(&dir) {
+    remove_unnamed(&index.vector_dir(), ".vec", |name| {
+        vectors::generation_of(name)
+            .is_some_and(|g| payload.vector_files.iter().any(|f| f.generation == g))
+    })?;
+    remove_unnamed(&index.changes_dir(), ".json", |name| {
+        changes::generation_of(name)
+            .is_some_and(|g| payload.change_files.iter().any(|f| f.generation == g))
+    })
+}
+
+/// Removes the temporary files of `dir`, and its `extension` files that `committed` does not
+/// claim; syncs `dir` if it removed any. A missing `dir` holds nothing.
+fn remove_unnamed(dir: &Path, extension: &str, committed: impl Fn(&str) -> bool) -> Result<()> {
+    let entries = match std::fs::read_dir(dir) {
         Ok(entries) => entries,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(()),
-        Err(e) => return Err(Error::io(&dir, e)),
+        Err(e) => return Err(Error::io(dir, e)),
     };
     let mut removed = false;
     for entry in entries {
-        let entry = entry.map_err(|e| Error::io(&dir, e))?;
+        let entry = entry.map_err(|e| Error::io(dir, e))?;
         let name = entry.file_name();
         let name = name.to_string_lossy();
-        let committed = changes::generation_of(&name)
-            .is_some_and(|g| payload.change_files.iter().any(|f| f.generation == g));
-        if !committed && (name.ends_with(".tmp") || name.ends_with(".json")) {
+        if !committed(&name) && (name.ends_with(".tmp") || name.ends_with(extension)) {
             tracing::info!(file = %name, "removing the leftover of an interrupted commit");
             std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), e))?;
             removed = true;
         }
     }
     if removed {
-        sync_dir(&dir)?;
+        sync_dir(dir)?;
     }
     Ok(())
 }

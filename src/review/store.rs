@@ -155,6 +155,18 @@ impl ReviewStore {
         path.with_extension("head")
     }
 
+    /// The entry number and hash the head anchor of a store at `path` records, if it has one
+    /// (it may, even where the store itself is gone).
+    ///
+    /// # Errors
+    ///
+    /// [`ErrorKind::Io`](crate::error::ErrorKind::Io), or
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) for an
+    /// unreadable anchor.
+    pub fn recorded_head(path: &Path) -> crate::error::Result<Option<(u64, EntryHash)>> {
+        read_anchor(path)
+    }
+
     /// This store, taking the time of new decisions from `clock` instead of the system clock.
     pub fn with_clock(mut self, clock: Clock) -> ReviewStore {
         self.clock = clock;

@@ -59,7 +59,7 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
     // The commands the demo prints run as printed against the index it keeps (`--index DIR`);
     // without one, DIR stands for wherever `clausal demo --index DIR` kept it.
     let ix = match &args.index {
-        Some(d) => format!(" --index {}", shell_word(&d.display().to_string())),
+        Some(d) => format!(" --index {}", super::shell_word(&d.display().to_string())),
         None => " --index DIR".to_owned(),
     };
     let index = Index::open_or_create(&dir, ModelIdentity::of(&embedder))?;
@@ -299,14 +299,4 @@ pub fn run(args: DemoArgs) -> anyhow::Result<()> {
          index's tamper-evident review store and change later flags (`clausal review next`)."
     );
     Ok(())
-}
-
-/// `s` as one shell word: as it is when it is made of safe characters, else single-quoted.
-pub(crate) fn shell_word(s: &str) -> String {
-    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+:=@%,".contains(c);
-    if !s.is_empty() && s.chars().all(safe) {
-        s.to_owned()
-    } else {
-        format!("'{}'", s.replace('\'', r"'\''"))
-    }
 }

@@ -23,3 +23,13 @@ pub fn escape_controls(s: &str) -> String {
         })
         .collect()
 }
+
+/// `s` as one shell word: as it is when it is made of safe characters, else single-quoted.
+pub fn shell_word(s: &str) -> String {
+    let safe = |c: char| c.is_ascii_alphanumeric() || "/._-+:=@%,".contains(c);
+    if !s.is_empty() && s.chars().all(safe) {
+        s.to_owned()
+    } else {
+        format!("'{}'", s.replace('\'', r"'\''"))
+    }
+}

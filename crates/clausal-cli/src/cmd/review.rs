@@ -18,10 +18,11 @@ fn store_path(index: &Path) -> PathBuf {
 /// Refuses to go on when the store is gone but its head anchor says decisions were recorded:
 /// a new, empty store must not take the place of a lost one unnoticed.
 fn check_not_lost(path: &Path) -> anyhow::Result<()> {
-    let anchor = ReviewStore::anchor_path(path);
-    if !path.exists() && anchor.is_file() {
-        let head = std::fs::read_to_string(&anchor).unwrap_or_default();
-        let n = head.split_whitespace().next().unwrap_or("some");
+    if path.exists() {
+        return Ok(());
+    }
+    if let Some((n, _)) = ReviewStore::recorded_head(path)? {
+        let anchor = ReviewStore::anchor_path(path);
         anyhow::bail!(
             "{} is missing, but {} records that {n} decisions were written: restore the store \
              from a backup (or delete {} to start a new, empty one)",

@@ -148,13 +148,13 @@ pub fn review_next(args: ReviewNextArgs) -> anyhow::Result<()> {
         return print_flags(&flags, true);
     }
     // Each item with the command that records a decision on it, ready to run.
-    let index = super::demo::shell_word(&args.index.display().to_string());
+    let index = super::shell_word(&args.index.display().to_string());
     let mut packs = String::new();
     for p in &args.pack.packs {
-        packs.push_str(&format!(" --pack {}", super::demo::shell_word(p)));
+        packs.push_str(&format!(" --pack {}", super::shell_word(p)));
     }
     for f in &args.pack.files {
-        packs.push_str(&format!(" --rules {}", super::demo::shell_word(&f.display().to_string())));
+        packs.push_str(&format!(" --rules {}", super::shell_word(&f.display().to_string())));
     }
     for f in &flags {
         print_flags(std::slice::from_ref(f), false)?;
