@@ -488,6 +488,25 @@ fn the_head_anchor_catches_truncation_and_rollback() {
 }
 
 #[test]
+fn a_lost_store_is_not_replaced_by_a_new_empty_one() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("review.sqlite");
+    let store = store_in(dir.path());
+    six_decisions(&store);
+    drop(store);
+    for suffix in ["", "-wal", "-shm"] {
+        let _ = std::fs::remove_file(format!("{}{suffix}", path.display()));
+    }
+    let Err(e) = ReviewStore::open(&path) else { panic!("a new store in place of a lost one") };
+    assert!(matches!(e.kind(), ErrorKind::IntegrityViolation { .. }), "{e}");
+    assert!(e.to_string().contains("records that 6 decisions were written"), "{e}");
+    assert!(!path.exists(), "nothing was created");
+    // Deleting the anchor is the deliberate way to start again.
+    std::fs::remove_file(ReviewStore::anchor_path(&path)).unwrap();
+    assert_eq!(ReviewStore::open(&path).unwrap().verify().unwrap().entries, 0);
+}
+
+#[test]
 fn concurrent_writers_do_not_fork_the_chain() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("review.sqlite");

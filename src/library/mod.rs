@@ -366,6 +366,26 @@ impl Library {
         file::read_dir(dir.as_ref())
     }
 
+    /// Reads a library from `path`: a folder as [`Library::from_dir`] does, a `.md` file as
+    /// [`Library::parse_markdown`], any other file as TOML ([`Library::parse`]).
+    ///
+    /// # Errors
+    ///
+    /// I/O errors on `path`; [`ErrorKind::Library`] for the first bad entry.
+    pub fn from_path(path: impl AsRef<std::path::Path>) -> crate::error::Result<Library> {
+        let path = path.as_ref();
+        if path.is_dir() {
+            return Library::from_dir(path);
+        }
+        let text = std::fs::read_to_string(path)
+            .map_err(|source| crate::error::Error::io(path, source))?;
+        let origin = path.display().to_string();
+        if path.extension().is_some_and(|x| x == "md") {
+            return Library::parse_markdown(&text, &origin);
+        }
+        Library::parse(&text, &origin)
+    }
+
     /// Writes one file per entry, `<id>.toml`, into `dir` (created if missing), each readable
     /// by [`Library::from_dir`]. Returns the number of files written.
     ///

@@ -121,9 +121,30 @@ impl ReviewStore {
     /// [`ErrorKind::Database`](crate::error::ErrorKind::Database) when SQLite cannot open or set up the
     /// file, e.g. when the directory does not exist or the file is not a database;
     /// [`ErrorKind::IncompatibleFormat`](crate::error::ErrorKind::IncompatibleFormat) when it is a
-    /// review store of a version this build does not read, or another kind of database.
+    /// review store of a version this build does not read, or another kind of database;
+    /// [`ErrorKind::IntegrityViolation`](crate::error::ErrorKind::IntegrityViolation) when there is
+    /// no store at `path` but its head anchor ([`ReviewStore::anchor_path`]) records decisions:
+    /// the store was lost, and a new one would hide that.
     pub fn open(path: impl AsRef<Path>) -> crate::error::Result<ReviewStore> {
-        ReviewStore::open_impl(path.as_ref(), true)
+        let path = path.as_ref();
+        if !path.exists()
+            && let Some((n, _)) = read_anchor(path)?
+            && n > 0
+        {
+            // A new, empty store must not take the place of a lost one unnoticed.
+            let anchor = ReviewStore::anchor_path(path);
+            return Err(Error::integrity(
+                path,
+                None,
+                format!(
+                    "the store is missing, but {} records that {n} decisions were written: \
+                     restore the store from a backup (or delete {} to start a new, empty one)",
+                    anchor.display(),
+                    anchor.display()
+                ),
+            ));
+        }
+        ReviewStore::open_impl(path, true)
     }
 
     /// Opens the store at `path`, which must exist. Otherwise like [`ReviewStore::open`].

@@ -106,16 +106,7 @@ pub fn run(command: LibraryCommand) -> anyhow::Result<ExitCode> {
 }
 
 fn read_library(path: &Path) -> anyhow::Result<Library> {
-    if path.is_dir() {
-        return Ok(Library::from_dir(path)?);
-    }
-    let text =
-        std::fs::read_to_string(path).with_context(|| format!("cannot read {}", path.display()))?;
-    let origin = path.display().to_string();
-    if path.extension().is_some_and(|x| x == "md") {
-        return Ok(Library::parse_markdown(&text, &origin)?);
-    }
-    Ok(Library::parse(&text, &origin)?)
+    Library::from_path(path).with_context(|| format!("cannot read the library {}", path.display()))
 }
 
 fn add(args: LibraryAddArgs) -> anyhow::Result<()> {

@@ -34,6 +34,10 @@ pub enum EvalCommand {
     Acord(AcordArgs),
     /// Ingest a folder into a fresh index and report speed, memory and size; then re-ingest it.
     Ingest(EvalIngestArgs),
+    /// Search latency of an existing index through the crate's API: each query of a file, in
+    /// each mode, after one warm-up pass (the baseline the Python bindings are measured
+    /// against: crates/clausal-py/bench/overhead.py).
+    Latency(LatencyArgs),
     /// The flagship rule (force majeure without epidemic coverage) and `no-force-majeure`
     /// against force_majeure_gold.jsonl (CUAD layout).
     Fm(RiskEvalArgs),
@@ -173,6 +177,31 @@ pub struct EvalIngestArgs {
     /// Where to build the index [default: a fresh temporary directory, removed afterwards].
     #[arg(long, value_name = "DIR")]
     pub index: Option<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct LatencyArgs {
+    /// The index to search.
+    #[arg(long, value_name = "DIR")]
+    pub index: PathBuf,
+    /// A file with one query per line (blank lines are skipped), or a JSON-lines file whose
+    /// objects have a "text" field (ACORD's queries.jsonl).
+    #[arg(long, value_name = "FILE")]
+    pub queries: PathBuf,
+    /// The modes to time: hybrid, bm25, vector.
+    #[arg(long = "mode", value_name = "MODE", default_values_t = ["hybrid".to_owned(), "bm25".to_owned(), "vector".to_owned()])]
+    pub modes: Vec<String>,
+    /// Hits per query.
+    #[arg(long, default_value_t = 10)]
+    pub limit: usize,
+    /// Timed passes over all queries, after the warm-up pass.
+    #[arg(long, default_value_t = 3, value_parser = clap::value_parser!(u32).range(1..))]
+    pub runs: u32,
     #[command(flatten)]
     pub model: ModelArgs,
     /// Print one JSON object instead of text.

@@ -37,6 +37,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Cuad(args) => quality::cuad(args),
         EvalCommand::Acord(args) => search::acord(args),
         EvalCommand::Ingest(args) => search::ingest(args),
+        EvalCommand::Latency(args) => search::latency(args),
         EvalCommand::Fm(args) => risk::eval_fm(args),
         EvalCommand::Deviations(args) => risk::eval_deviations(args),
         EvalCommand::Packs(args) => risk::eval_packs(args),

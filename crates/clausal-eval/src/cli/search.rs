@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::{AcordReport, ModeScores};
 
-use super::args::{AcordArgs, EvalIngestArgs};
+use super::args::{AcordArgs, EvalIngestArgs, LatencyArgs};
 use super::{print_json, verdict};
 
 /// A fresh directory under the system's temporary folder, removed on drop.
@@ -135,4 +135,85 @@ pub fn ingest(args: EvalIngestArgs) -> anyhow::Result<ExitCode> {
         100.0 * crate::MAX_RERUN_SHARE
     );
     Ok(verdict(pass))
+}
+
+/// Reads queries: plain lines, or JSON lines with a "text" field.
+pub(crate) fn read_queries(path: &std::path::Path) -> anyhow::Result<Vec<String>> {
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| anyhow::anyhow!("cannot read {}: {e}", path.display()))?;
+    let mut out = Vec::new();
+    for line in text.lines().map(str::trim).filter(|l| !l.is_empty()) {
+        match serde_json::from_str::<serde_json::Value>(line) {
+            Ok(serde_json::Value::Object(o)) => match o.get("text").and_then(|t| t.as_str()) {
+                Some(t) => out.push(t.to_owned()),
+                None => anyhow::bail!("{}: a JSON line without \"text\"", path.display()),
+            },
+            _ => out.push(line.to_owned()),
+        }
+    }
+    anyhow::ensure!(!out.is_empty(), "{} has no queries", path.display());
+    Ok(out)
+}
+
+/// `eval latency`: each query in each mode through `Searcher::search`, plain syntax, the
+/// query embedded on every call as a user's search is.
+pub fn latency(args: LatencyArgs) -> anyhow::Result<ExitCode> {
+    use std::time::Instant;
+    let queries = read_queries(&args.queries)?;
+    let embedder = args.model.load()?;
+    let index = clausal::Index::open_in_dir(&args.index)?;
+    let searcher = index.reader()?.searcher();
+    let clauses = searcher.num_clauses()?;
+    let mut modes = Vec::new();
+    for name in &args.modes {
+        let mode: clausal::SearchMode = name.parse()?;
+        let request = |q: &str| {
+            clausal::SearchRequest::new(q)
+                .mode(mode)
+                .limit(args.limit)
+                .syntax(clausal::QuerySyntax::Plain)
+        };
+        for q in &queries {
+            searcher.search(&request(q), &embedder)?;
+        }
+        let mut times = Vec::with_capacity(queries.len() * args.runs as usize);
+        for _ in 0..args.runs {
+            for q in &queries {
+                let t = Instant::now();
+                std::hint::black_box(searcher.search(&request(q), &embedder)?);
+                times.push(t.elapsed().as_secs_f64() * 1e3);
+            }
+        }
+        times.sort_by(f64::total_cmp);
+        let p50 = times[times.len() / 2];
+        let p90 = times[(times.len() * 9 / 10).min(times.len() - 1)];
+        let mean = times.iter().sum::<f64>() / times.len() as f64;
+        modes.push(serde_json::json!({
+            "mode": name, "calls": times.len(), "p50_ms": p50, "p90_ms": p90, "mean_ms": mean,
+        }));
+    }
+    let report = serde_json::json!({
+        "index": args.index, "clauses": clauses, "queries": queries.len(), "runs": args.runs,
+        "limit": args.limit, "modes": modes,
+    });
+    if args.json {
+        println!("{report}");
+    } else {
+        println!(
+            "{} ({clauses} clauses), {} queries x {} runs",
+            args.index.display(),
+            queries.len(),
+            args.runs
+        );
+        for m in &modes {
+            println!(
+                "  {:<7} p50 {:>8.2} ms  p90 {:>8.2} ms  mean {:>8.2} ms",
+                m["mode"].as_str().unwrap_or(""),
+                m["p50_ms"].as_f64().unwrap_or(0.0),
+                m["p90_ms"].as_f64().unwrap_or(0.0),
+                m["mean_ms"].as_f64().unwrap_or(0.0)
+            );
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
