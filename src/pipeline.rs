@@ -14,6 +14,8 @@
 
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -46,6 +48,10 @@ pub struct IngestOptions {
     /// Ingest only the files whose content falls in this shard; a file the index holds whose
     /// new content falls in another shard is removed (it moved there).
     pub shard: Option<Shard>,
+    /// Set from another thread (a Ctrl-C handler, a progress callback) to stop the ingest
+    /// before its next chunk of files is embedded: what was ingested before is committed, the
+    /// rest is left as it was, and [`IngestReport::cancelled`] says so.
+    pub cancel: Option<Arc<AtomicBool>>,
 }
 
 /// One of `count` disjoint parts of an archive, chosen by content hash, so that `count`
@@ -107,6 +113,7 @@ impl Default for IngestOptions {
             chunk_files: 16,
             prune: false,
             shard: None,
+            cancel: None,
         }
     }
 }
@@ -217,6 +224,9 @@ pub struct IngestReport {
     pub cached: u64,
     /// Commits made.
     pub commits: u64,
+    /// The ingest stopped early at [`IngestOptions::cancel`]: files after the last chunk it
+    /// finished are not in the index (nor in the counts).
+    pub cancelled: bool,
     /// Where the time went.
     pub timings: IngestTimings,
 }
@@ -288,7 +298,12 @@ pub fn ingest<P: AsRef<Path>>(
     // A chunk is never larger than `commit_every`, so a commit comes within `commit_every`
     // changed files of the last one (not at the next 16-file boundary).
     let chunk_files = options.chunk_files.min(options.commit_every).max(1);
+    let cancelled = || options.cancel.as_ref().is_some_and(|c| c.load(Ordering::Relaxed));
     for chunk in files.chunks(chunk_files) {
+        if cancelled() {
+            report.cancelled = true;
+            break;
+        }
         let t = Instant::now();
         let analyzed: Vec<Analyzed> =
             chunk.par_iter().map(|path| analyze_file(path, &known, classifier, options)).collect();
@@ -322,6 +337,11 @@ pub fn ingest<P: AsRef<Path>>(
                     });
                 }
             }
+        }
+        if !ready.is_empty() && cancelled() {
+            // Analysed but not embedded: left out, as the chunks after it are.
+            report.cancelled = true;
+            break;
         }
         if !ready.is_empty() {
             let t = Instant::now();

@@ -2,6 +2,7 @@
 
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, Ordering};
 
 use clausal::{
@@ -323,4 +324,47 @@ fn an_impossible_vector_score_is_corruption_not_a_first_hit() {
         assert!(err.to_string().contains("impossible score"), "{err}");
     }
     assert!(index.verify().is_err(), "verify names the damaged file");
+}
+
+#[test]
+fn a_cancelled_ingest_commits_what_it_finished_and_a_rerun_does_the_rest() {
+    let dir = TempDir::new("index-cancel");
+    let docs = dir.0.join("docs");
+    std::fs::create_dir_all(&docs).unwrap();
+    let files: Vec<PathBuf> = (0..6)
+        .map(|i| {
+            let p = docs.join(format!("c{i}.txt"));
+            std::fs::write(&p, contract(&format!("C{i}"), "alpha", i % 2 == 0)).unwrap();
+            p
+        })
+        .collect();
+    let index = Index::create_in_dir(dir.0.join("idx"), identity()).unwrap();
+    let cancel = Arc::new(AtomicBool::new(false));
+    let options = IngestOptions {
+        commit_every: 2,
+        chunk_files: 2,
+        cancel: Some(Arc::clone(&cancel)),
+        ..Default::default()
+    };
+    let mut w = index.writer().unwrap();
+    let mut seen = 0;
+    let r = clausal::ingest(&mut w, &files, embedder(), &options, &mut |event| {
+        // Cancelled while the first chunk is written: the second chunk is never embedded.
+        if let clausal::IngestEvent::File { .. } = event {
+            seen += 1;
+            cancel.store(true, Ordering::Relaxed);
+        }
+    })
+    .unwrap();
+    assert!(r.cancelled);
+    assert_eq!((r.indexed, seen), (2, 2), "{r:?}");
+    drop(w);
+    assert_eq!(index.verify().unwrap().documents, 2, "the finished chunk was committed");
+    let mut w = index.writer().unwrap();
+    let again = clausal::ingest(&mut w, &files, embedder(), &IngestOptions::default(), &mut |_| {})
+        .unwrap();
+    assert!(!again.cancelled);
+    assert_eq!((again.unchanged, again.indexed), (2, 4));
+    drop(w);
+    assert_eq!(index.verify().unwrap().documents, 6);
 }

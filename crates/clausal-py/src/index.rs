@@ -5,6 +5,7 @@
 //! the text into result objects).
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, RwLock};
 
 use clausal::{
@@ -171,7 +172,7 @@ impl Index {
 
     /// Ingests files and folders; returns the report as JSON. `progress`, when given, is
     /// called (with the GIL) with one dict per event: `planned`, `file`, `commit`.
-    #[pyo3(signature = (paths, model, *, prune = false, commit_every = 1000, shard = None, limits = None, progress = None))]
+    #[pyo3(signature = (paths, model, *, prune = false, commit_every = 256, shard = None, limits = None, progress = None))]
     fn ingest(
         &self,
         py: Python<'_>,
@@ -191,19 +192,29 @@ impl Index {
             shard,
             ..Default::default()
         };
+        let cancel = Arc::new(AtomicBool::new(false));
+        let options = IngestOptions { cancel: Some(Arc::clone(&cancel)), ..options };
         let embedder = model.inner.clone();
-        let mut callback_error: Option<PyErr> = None;
+        let mut raised: Option<PyErr> = None;
         let report = py.detach(|| {
             let mut writer = self.index.writer()?;
             clausal::ingest(&mut writer, &paths, embedder.as_ref(), &options, &mut |event| {
-                let Some(cb) = progress.as_ref() else { return };
-                if callback_error.is_some() {
+                if raised.is_some() {
                     return;
                 }
+                // Each event re-attaches to the interpreter: for the callback, and to notice a
+                // Ctrl-C (KeyboardInterrupt), which, like an exception from the callback,
+                // stops the ingest before its next chunk.
                 Python::attach(|py| {
-                    let result = event_dict(py, event).and_then(|d| cb.call1(py, (d,)));
+                    let result = py.check_signals().and_then(|()| match progress.as_ref() {
+                        Some(cb) => {
+                            event_dict(py, event).and_then(|d| cb.call1(py, (d,))).map(drop)
+                        }
+                        None => Ok(()),
+                    });
                     if let Err(e) = result {
-                        callback_error = Some(e);
+                        raised = Some(e);
+                        cancel.store(true, Ordering::Relaxed);
                     }
                 });
             })
@@ -211,7 +222,7 @@ impl Index {
         // What was committed stays committed: the reader moves on before any error is raised.
         py.detach(|| self.refresh()).or_raise()?;
         let report = report.or_raise()?;
-        if let Some(e) = callback_error {
+        if let Some(e) = raised {
             return Err(e);
         }
         to_json(&report)

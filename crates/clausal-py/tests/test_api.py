@@ -30,15 +30,20 @@ def test_ingest_reports_progress_and_skips_unchanged_files(tmp_path, model, samp
     assert again.unchanged == len(files) and again.indexed == 0
 
 
-def test_a_progress_callback_that_raises_is_raised_after_the_commit(tmp_path, model, samples):
+def test_an_exception_from_the_progress_callback_stops_the_ingest(tmp_path, model, samples):
     index = clausal.Index.create(tmp_path / "idx", model)
 
-    def fail(event):
-        raise RuntimeError("stop")
+    def stop_after_first_file(event):
+        if event["event"] == "file":
+            raise RuntimeError("stop")
 
     with pytest.raises(RuntimeError, match="stop"):
-        index.ingest(samples, model, progress=fail)
-    assert index.stats().documents > 0, "what was committed stays committed"
+        index.ingest(samples, model, commit_every=2, progress=stop_after_first_file)
+    # The first chunk (two files) was finished and committed; nothing after it was ingested.
+    assert index.stats().files == 2
+    report = index.ingest(samples, model)
+    assert (report.unchanged, report.cancelled) == (2, False)
+    assert report.indexed == report.files - 2
 
 
 def test_records_vectors_and_remove(fresh_index, model, samples):
@@ -189,3 +194,19 @@ def test_an_index_of_another_model_is_refused(tmp_path, py_index):
     with pytest.raises(clausal.ModelMismatch) as e:
         py_index.ingest([tmp_path], candle)
     assert e.value.expected != e.value.found
+
+
+def test_ctrl_c_stops_an_ingest_and_keeps_what_it_committed(tmp_path, model, samples):
+    import signal
+
+    index = clausal.Index.create(tmp_path / "idx", model)
+
+    def interrupt_once(event, sent=[]):
+        if event["event"] == "file" and not sent:
+            sent.append(True)
+            os.kill(os.getpid(), signal.SIGINT)
+
+    with pytest.raises(KeyboardInterrupt):
+        index.ingest(samples, model, commit_every=2, progress=interrupt_once)
+    assert index.stats().files == 2
+    assert index.verify().documents == index.stats().documents

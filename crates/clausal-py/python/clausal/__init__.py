@@ -234,7 +234,7 @@ class Index:
         model: Model,
         *,
         prune: bool = False,
-        commit_every: int = 1000,
+        commit_every: int = 256,
         shard: tuple[int, int] | None = None,
         limits: dict[str, float] | None = None,
         progress: Callable[[dict[str, Any]], None] | None = None,
@@ -247,8 +247,9 @@ class Index:
         extraction limits (see :func:`extract`). ``progress`` is called
         with a dict per event: ``{"event": "planned", "files", "bytes"}``, ``{"event":
         "file", "path", "documents", "pages", "clauses", "unchanged", "error"}`` and
-        ``{"event": "commit", "generation", ...}``. An exception it raises is raised once the
-        ingest ends (what was committed stays committed).
+        ``{"event": "commit", "generation", ...}``. An exception it raises, or a Ctrl-C
+        (``KeyboardInterrupt``), stops the ingest before its next chunk of files: what was
+        ingested before is committed, and the exception is raised then.
         """
         text = self._native.ingest(
             _paths(paths),

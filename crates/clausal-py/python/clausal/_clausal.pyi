@@ -110,7 +110,7 @@ class Index:
         model: Model,
         *,
         prune: bool = False,
-        commit_every: int = 1000,
+        commit_every: int = 256,
         shard: tuple[int, int] | None = None,
         limits: str | None = None,
         progress: Callable[[dict[str, Any]], None] | None = None,

@@ -211,6 +211,7 @@ class IngestReport(Result):
     embedded: int
     cached: int
     commits: int
+    cancelled: bool
     failed: list[FailedFile]
 
 
