@@ -362,7 +362,47 @@ fn looks_like_eml(bytes: &[u8]) -> bool {
 
 #[cfg(not(feature = "email"))]
 fn looks_like_mbox(bytes: &[u8]) -> bool {
-    bytes.starts_with(b"From ")
+    is_mbox_separator(bytes.split(|&b| b == b'\n').next().unwrap_or(b""))
+}
+
+/// Whether `line` has the shape of an mbox "From_" line: `From`, an envelope sender without
+/// spaces, then a date with a weekday or month name, a time (`hh:mm` or `hh:mm:ss`) and a
+/// four-digit year, in any order (`ctime`'s, with or without a time zone).
+pub(crate) fn is_mbox_separator(line: &[u8]) -> bool {
+    let line = line.strip_suffix(b"\r").unwrap_or(line);
+    let Some(rest) = line.strip_prefix(b"From ") else { return false };
+    let Ok(rest) = std::str::from_utf8(rest) else { return false };
+    let mut words = rest.split_ascii_whitespace();
+    if words.next().is_none() {
+        return false;
+    }
+    const NAMES: [&str; 19] = [
+        "mon", "tue", "wed", "thu", "fri", "sat", "sun", "jan", "feb", "mar", "apr", "may", "jun",
+        "jul", "aug", "sep", "oct", "nov", "dec",
+    ];
+    let (mut name, mut time, mut year) = (false, false, false);
+    for w in words.take(8) {
+        let lower = w.trim_end_matches(',').to_ascii_lowercase();
+        if lower.len() >= 3 && NAMES.iter().any(|n| lower.starts_with(n)) {
+            name = true;
+        } else if is_time(&lower) {
+            time = true;
+        } else if lower.len() == 4 && lower.bytes().all(|b| b.is_ascii_digit()) {
+            year = true;
+        }
+    }
+    name && time && year
+}
+
+/// `hh:mm` or `hh:mm:ss`.
+fn is_time(w: &str) -> bool {
+    let parts: Vec<&str> = w.split(':').collect();
+    (2..=3).contains(&parts.len())
+        && parts.iter().enumerate().all(|(i, p)| {
+            (1..=2).contains(&p.len())
+                && (i == 0 || p.len() == 2)
+                && p.bytes().all(|b| b.is_ascii_digit())
+        })
 }
 
 /// Whether `bytes` contain `needle` encoded as UTF-16LE.
@@ -589,6 +629,33 @@ mod tests {
             Format::Mbox
         );
         assert_eq!(Format::detect(b"Note: this is text\nand more", "n.txt"), Format::Text);
+        // A provision that begins "From ..." is text, whatever its second line (LEDGAR has
+        // such provisions); an mbox needs a "From sender date" line.
+        for text in [
+            &b"From and after the Effective Date, the Company shall\n\npay the fees."[..],
+            b"From time to time the parties may agree\nSection 2: Fees.",
+            b"From the Closing Date until the Termination Date 2024 12:00\nNotice: given.",
+        ] {
+            assert_eq!(
+                Format::detect(text, "p.txt"),
+                Format::Text,
+                "{:?}",
+                String::from_utf8_lossy(text)
+            );
+        }
+        for separator in [
+            &b"From - Mon Jan  1 00:00:00 2024"[..],
+            b"From MAILER-DAEMON Fri Jul  8 12:08:34 2011",
+            b"From alice@example.com Tue, 3 Mar 2020 10:00:00 +0000",
+        ] {
+            let mbox = [separator, b"\nFrom: a@b\n\nx"].concat();
+            assert_eq!(
+                Format::detect(&mbox, "m"),
+                Format::Mbox,
+                "{:?}",
+                String::from_utf8_lossy(separator)
+            );
+        }
         assert!(matches!(Format::detect(&[0u8, 1, 2, 3, 0, 9], "x"), Format::Unsupported(_)));
         assert!(matches!(Format::detect(b"{\\rtf1\\ansi", "x.doc"), Format::Unsupported("RTF")));
         let utf16_part = b"Content-Type: multipart/mixed; boundary=1\nMIME-Version: 1.0\n\n--1\nContent-Type: text/plain; charset=utf-16le\n\nT\0e\0s\0t\0\n--1--\n";

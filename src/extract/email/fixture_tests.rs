@@ -171,6 +171,19 @@ fn mbox_with_three_messages() {
     assert!(split_mbox(b"no separator here", &mut budget()).is_err());
 }
 
+#[test]
+fn an_unescaped_from_paragraph_in_a_body_does_not_split_the_message() {
+    let mbox = "From alice@example.com Mon Jan  1 00:00:00 2024\n\
+        From: alice@example.com\nSubject: one\n\nFirst paragraph.\n\n\
+        From and after the Effective Date, the terms apply.\n\n\
+        From bob@example.com Mon Jan  1 00:00:01 2024\n\
+        From: bob@example.com\nSubject: two\n\nSecond.\n";
+    let ranges = split_mbox(mbox.as_bytes(), &mut budget()).unwrap();
+    assert_eq!(ranges.len(), 2);
+    let first = extract_eml(&mbox.as_bytes()[ranges[0].clone()], &mut budget()).unwrap();
+    assert!(body(&first).contains("From and after the Effective Date"), "{}", body(&first));
+}
+
 fn assert_depth_limit(bytes: &[u8]) {
     let start = Instant::now();
     let r = extract_eml(bytes, &mut budget());

@@ -1,7 +1,10 @@
 //! mbox mailboxes: messages concatenated, each introduced by a "From " separator line.
 //!
-//! A separator is a line starting with "From " at the start of the file or right after an
-//! empty line (the mboxrd/mboxo convention). [`split_mbox`] returns the byte range of each
+//! A separator is a "From_" line, `From <envelope sender> <date>` (the date as `ctime` writes
+//! it, e.g. `From alice@example.com Sat Jan  3 01:05:34 1996`), at the start of the file or
+//! right after an empty line (the mboxrd/mboxo convention). A line that merely begins with
+//! "From " ("From and after the Effective Date, ...") is not one: text that starts that way
+//! is text, and a message body paragraph that does is not split off. [`split_mbox`] returns the byte range of each
 //! message without its separator line (and without the blank line that precedes the next
 //! separator); the driver hands each range to [`super::extract_eml`]. ">From " escaping is
 //! left as is.
@@ -11,29 +14,28 @@ use std::ops::Range;
 use super::check_input_size;
 use crate::extract::draft::{Budget, ExtractError};
 
-/// Cheap content sniffing: a "From " separator line followed by a header field line.
+/// Cheap content sniffing: a "From_" separator line ([`is_separator`]) followed by a header
+/// field line ("Name: value") or by the blank line of an empty header section.
 pub fn looks_like_mbox(bytes: &[u8]) -> bool {
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(bytes);
-    if !bytes.starts_with(b"From ") {
-        return false;
-    }
     let head = bytes.get(..bytes.len().min(4096)).unwrap_or(bytes);
     let mut lines = head.split(|&b| b == b'\n');
     let first = lines.next().unwrap_or(b"");
-    if first.len() < 6 {
+    if !is_separator(first) {
         return false;
     }
-    // The next line must be a header field ("Name: value") or the blank line that ends an
-    // empty header section.
+    // Then a header field, or the blank line that ends an empty header section.
     let second = lines.next().unwrap_or(b"");
     if second.trim_ascii().is_empty() {
-        return first.split(|&b| b == b' ').filter(|w| !w.is_empty()).count() >= 3;
+        return true;
     }
     let colon = second.iter().position(|&b| b == b':');
     colon.is_some_and(|c| {
         c > 0 && second.get(..c).is_some_and(|n| n.iter().all(|b| b.is_ascii_graphic()))
     })
 }
+
+pub(crate) use crate::extract::is_mbox_separator as is_separator;
 
 /// Splits an mbox into the byte ranges of its messages ("From " lines removed).
 pub fn split_mbox(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Range<usize>>, ExtractError> {
@@ -53,7 +55,7 @@ pub fn split_mbox(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Range<usize>>
         let line = rest.get(..len).unwrap_or(rest);
         let content = line.strip_suffix(b"\n").unwrap_or(line);
         let content = content.strip_suffix(b"\r").unwrap_or(content);
-        if previous_blank && content.starts_with(b"From ") {
+        if previous_blank && is_separator(content) {
             if let Some(start) = current {
                 let end = if pos == 0 { pos } else { blank_start.max(start) };
                 ranges.push(start..end);
@@ -78,7 +80,9 @@ pub fn split_mbox(bytes: &[u8], budget: &mut Budget) -> Result<Vec<Range<usize>>
             ranges.push(start..end);
         }
         None => {
-            return Err(ExtractError::Malformed("mbox: no \"From \" separator line".into()));
+            return Err(ExtractError::Malformed(
+                "mbox: no \"From sender date\" separator line".into(),
+            ));
         }
     }
     Ok(ranges)
