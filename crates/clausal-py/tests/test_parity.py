@@ -49,6 +49,8 @@ def test_filtered_search_and_similar_match_the_cli(py_index, cli, model):
     )
     assert [h.to_dict() for h in hits] == expected
     assert all("force_majeure" in [k["kind"] for k in h.clause.kinds] for h in hits)
+    one = {"kinds": "force_majeure", "formats": "pdf"}
+    assert py_index.search("events beyond reasonable control", model, filter=one) == hits
     first = hits[0].clause.id
     similar = py_index.similar(model, clause=first, limit=5)
     assert [h.to_dict() for h in similar] == cli.json_lines(

@@ -168,7 +168,12 @@ class Filter:
     def _json(self) -> str:
         import json
 
-        d = {k: (list(v) if isinstance(v, (list, tuple)) else v) for k, v in asdict(self).items()}
+        lists = ("kinds", "documents", "formats", "roles")
+        d = {}
+        for k, v in asdict(self).items():
+            if k in lists and isinstance(v, str):
+                v = [v]  # Filter(kinds="force_majeure") means one kind, not its letters
+            d[k] = list(v) if isinstance(v, (list, tuple)) else v
         return json.dumps({k: v for k, v in d.items() if v not in (None, [], ())})
 
 
