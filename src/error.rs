@@ -207,6 +207,13 @@ impl Error {
         *self.0
     }
 
+    /// The name of the error's kind: its [`ErrorKind`] variant, e.g. `"LimitExceeded"` (what
+    /// reports and bindings show to tell kinds apart).
+    pub fn kind_name(&self) -> String {
+        let debug = format!("{:?}", self.kind());
+        debug.split([' ', '(', '{']).next().unwrap_or("").to_owned()
+    }
+
     /// Who caused this error.
     pub fn fault(&self) -> Fault {
         match *self.0 {

@@ -24,7 +24,7 @@ use serde::Serialize;
 use crate::classify::{Analysis, Classifier};
 use crate::deadlines::{ClauseSpan, KeyDates};
 use crate::embed::Embedder;
-use crate::error::{Error, ErrorKind, Result};
+use crate::error::{Error, Result};
 use crate::extract::{DocId, Document, ExtractOptions, extract_bytes};
 use crate::index::records::{AnalyzedClause, AnalyzedDocument, FileKey, document_date};
 use crate::index::{ClauseId, CommitInfo, IndexWriter, ModelIdentity, TextHash};
@@ -70,7 +70,7 @@ impl Shard {
     ///
     /// # Errors
     ///
-    /// [`ErrorKind::InvalidArgument`] unless `1 <= number <= count`.
+    /// [`ErrorKind::InvalidArgument`](crate::error::ErrorKind::InvalidArgument) unless `1 <= number <= count`.
     pub fn new(number: u32, count: u32) -> Result<Shard> {
         if count == 0 || number == 0 || number > count {
             return Err(Error::invalid_argument(format!(
@@ -333,7 +333,7 @@ pub fn ingest<P: AsRef<Path>>(
                     report.failed.push(FailedFile {
                         path: a.path,
                         error: e.to_string(),
-                        kind: kind_name(e.kind()),
+                        kind: e.kind_name(),
                     });
                 }
             }
@@ -403,11 +403,6 @@ fn commit_ingest(
 /// The key a file is indexed under: its absolute path.
 fn key_of(path: &Path) -> String {
     path.display().to_string()
-}
-
-fn kind_name(kind: &ErrorKind) -> String {
-    let debug = format!("{kind:?}");
-    debug.split([' ', '(', '{']).next().unwrap_or("").to_owned()
 }
 
 /// Lists the regular files under `path` (or `path` itself), skipping symbolic links and the

@@ -117,7 +117,7 @@ fn describe(kind: &ErrorKind) -> (&'static str, Fields) {
 
 /// `err` as the Python exception of its kind.
 pub fn to_py(err: Error) -> PyErr {
-    let (name, fields) = describe(err.kind());
+    let (class, fields) = describe(err.kind());
     let fault = match err.fault() {
         Fault::User => "user",
         Fault::Input => "input",
@@ -125,24 +125,14 @@ pub fn to_py(err: Error) -> PyErr {
         Fault::Bug => "bug",
         _ => "unknown",
     };
-    let e = new_err(name, err.to_string());
+    let e = own(class, &err.kind_name(), fault, err.to_string());
     Python::attach(|py| {
         let value = e.value(py);
-        // Setting attributes on a fresh exception instance cannot fail short of memory
-        // exhaustion; the exception is still raised, without them, if it does.
-        let _ = value.setattr("kind", kind_name(&err));
-        let _ = value.setattr("fault", fault);
         for (k, v) in fields {
             let _ = value.setattr(k, v);
         }
     });
     e
-}
-
-/// The engine's name of the error's kind: its `ErrorKind` variant, e.g. `"LimitExceeded"`.
-fn kind_name(err: &Error) -> String {
-    let debug = format!("{:?}", err.kind());
-    debug.chars().take_while(char::is_ascii_alphanumeric).collect()
 }
 
 /// `?` for engine results inside binding code.
@@ -157,7 +147,9 @@ impl<T> OrRaise<T> for clausal::Result<T> {
     }
 }
 
-/// An exception of the binding's own making, with the attributes the engine's carry.
+/// An exception of class `class` with the `kind` and `fault` attributes every clausal
+/// exception carries. Setting attributes on a fresh exception instance cannot fail short of
+/// memory exhaustion; the exception is still raised, without them, if it does.
 fn own(class: &str, kind: &str, fault: &str, message: String) -> PyErr {
     let e = new_err(class, message);
     Python::attach(|py| {

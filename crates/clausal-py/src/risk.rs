@@ -23,6 +23,22 @@ pub struct RiskEngine {
 }
 
 impl RiskEngine {
+    /// Runs `scan` on the index's current snapshot without the GIL; its result as JSON.
+    fn run<T: serde::Serialize + Send>(
+        &self,
+        py: Python<'_>,
+        scan: impl FnOnce(
+            &clausal::Searcher,
+            &clausal::risk::RiskEngine,
+            &BertEmbedder,
+        ) -> clausal::Result<T>
+        + Send,
+    ) -> PyResult<String> {
+        let searcher = self.index.get().searcher();
+        let found = py.detach(|| scan(&searcher, &self.engine, self.model.as_ref())).or_raise()?;
+        to_json(&found)
+    }
+
     fn query(
         &self,
         rules: Vec<String>,
@@ -119,10 +135,7 @@ impl RiskEngine {
         feedback: bool,
     ) -> PyResult<String> {
         let query = self.query(rules, filter, as_of, include_unflagged, feedback)?;
-        let searcher = self.index.get().searcher();
-        let flags =
-            py.detach(|| self.engine.flags(&searcher, &query, self.model.as_ref())).or_raise()?;
-        to_json(&flags)
+        self.run(py, |s, e, m| e.flags(s, &query, m))
     }
 
     /// Documents by risk score, each with its flags (JSON array).
@@ -137,10 +150,7 @@ impl RiskEngine {
         feedback: bool,
     ) -> PyResult<String> {
         let query = self.query(rules, filter, as_of, include_unflagged, feedback)?;
-        let searcher = self.index.get().searcher();
-        let docs =
-            py.detach(|| self.engine.risk(&searcher, &query, self.model.as_ref())).or_raise()?;
-        to_json(&docs)
+        self.run(py, |s, e, m| e.risk(s, &query, m))
     }
 
     /// The flags a reviewer should look at next (JSON array).
@@ -154,11 +164,7 @@ impl RiskEngine {
         as_of: Option<String>,
     ) -> PyResult<String> {
         let query = self.query(rules, filter, as_of, false, true)?;
-        let searcher = self.index.get().searcher();
-        let flags = py
-            .detach(|| self.engine.review_queue(&searcher, &query, self.model.as_ref(), limit))
-            .or_raise()?;
-        to_json(&flags)
+        self.run(py, |s, e, m| e.review_queue(s, &query, m, limit))
     }
 
     /// Clauses compared with the clause library (the index's, or the starter library):

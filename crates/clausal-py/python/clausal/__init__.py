@@ -382,6 +382,19 @@ class Index:
         return f"Index({self.path!r})"
 
 
+def _query(
+    rules: Sequence[str], filter: FilterLike, as_of: str | None, include_unflagged: bool, feedback: bool
+) -> dict[str, Any]:
+    """The native keyword arguments of a flag or risk query."""
+    return {
+        "rules": list(rules),
+        "filter": _filter(filter),
+        "as_of": as_of,
+        "include_unflagged": include_unflagged,
+        "feedback": feedback,
+    }
+
+
 class RiskEngine:
     """Rule packs compiled over an index: flags, document risk, the review queue, deviations.
 
@@ -431,13 +444,7 @@ class RiskEngine:
         feedback: bool = True,
     ) -> list[Flag]:
         """Flags, best first; only those of ``rules`` when given."""
-        text = self._native.flags(
-            rules=list(rules),
-            filter=_filter(filter),
-            as_of=as_of,
-            include_unflagged=include_unflagged,
-            feedback=feedback,
-        )
+        text = self._native.flags(**_query(rules, filter, as_of, include_unflagged, feedback))
         return decode_list(Flag, text)
 
     def risk(
@@ -450,13 +457,7 @@ class RiskEngine:
         feedback: bool = True,
     ) -> list[DocumentRisk]:
         """Documents by risk score, riskiest first, each with its flags."""
-        text = self._native.risk(
-            rules=list(rules),
-            filter=_filter(filter),
-            as_of=as_of,
-            include_unflagged=include_unflagged,
-            feedback=feedback,
-        )
+        text = self._native.risk(**_query(rules, filter, as_of, include_unflagged, feedback))
         return decode_list(DocumentRisk, text)
 
     def review_next(
