@@ -224,7 +224,8 @@ pub use review::{
 };
 pub use search::{
     DeadlineQuery, Filter, Fusion, Hit, IndexReader, IndexStats, MAX_HITS, QuerySyntax, Ranked,
-    ScannedClause, SearchMode, SearchRequest, Searcher, Similar, Snippet,
+    ScannedClause, SearchMode, SearchRequest, Searcher, Similar, Snippet, Thread, ThreadId,
+    ThreadMessage, Threads,
 };
 pub use segment::{Clause, ClauseRole, segment};
 

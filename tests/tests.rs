@@ -12,4 +12,5 @@ mod index;
 mod packs;
 mod review;
 mod risk;
+mod threads;
 mod util;

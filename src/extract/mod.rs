@@ -22,14 +22,22 @@
 //! document contains can panic. Attachment names are metadata only and never become paths.
 
 mod archive;
+mod codepage;
+#[cfg(feature = "doc")]
+mod doc;
 #[cfg(feature = "docx")]
 mod docx;
 pub(crate) mod draft;
 #[cfg(feature = "email")]
 mod email;
+#[cfg(feature = "odt")]
+mod odt;
 #[cfg(feature = "pdf")]
 mod pdf;
+pub(crate) mod rtf;
 mod text;
+#[cfg(any(feature = "docx", feature = "odt"))]
+mod xml;
 
 pub(crate) use text::plain_blocks;
 
@@ -90,6 +98,12 @@ pub enum DocKind {
     Pdf,
     /// A Word (OOXML) document.
     Docx,
+    /// A Word 97-2003 binary document (`.doc`).
+    Doc,
+    /// A Rich Text Format document.
+    Rtf,
+    /// An OpenDocument text document (`.odt`).
+    Odt,
     /// An email message: an EML file, one message of an mbox, or an Outlook MSG.
     Email,
     /// Plain text.
@@ -103,6 +117,9 @@ impl fmt::Display for DocKind {
         f.write_str(match self {
             DocKind::Pdf => "pdf",
             DocKind::Docx => "docx",
+            DocKind::Doc => "doc",
+            DocKind::Rtf => "rtf",
+            DocKind::Odt => "odt",
             DocKind::Email => "email",
             DocKind::Text => "text",
             DocKind::Markdown => "markdown",
@@ -127,6 +144,9 @@ pub enum BlockKind {
     Note,
     /// PDF page furniture: a running header or footer, or a page number.
     Furniture,
+    /// Text of an earlier message that an email reply quotes (`>` lines and their attribution,
+    /// an Outlook copy of the original): shown in the text, but no clause is made of it.
+    Quote,
 }
 
 /// Where a piece of text sits: a byte range of [`Document::text`] and, for paged formats, the
@@ -287,6 +307,10 @@ pub fn extract_bytes(
 enum Format {
     Pdf,
     Docx,
+    WordXml,
+    Doc,
+    Rtf,
+    Odt,
     Eml,
     Mbox,
     Msg,
@@ -307,11 +331,22 @@ impl Format {
             // OOXML packages usually store `word/` parts early, but not always (a large
             // customXml part can come first); the central directory at the end names every
             // entry. Other zips are archives.
+            // An OpenDocument package stores its media type uncompressed in a first entry
+            // named "mimetype".
             let tail = &bytes[bytes.len().saturating_sub(1 << 16)..];
             return if memfind(&bytes[..bytes.len().min(1 << 16)], b"word/").is_some()
                 || memfind(tail, b"word/document.xml").is_some()
             {
                 Format::Docx
+            } else if memfind(head, b"application/vnd.oasis.opendocument.text").is_some()
+                || (memfind(tail, b"content.xml").is_some()
+                    && memfind(tail, b"META-INF/manifest.xml").is_some()
+                    && memfind(head, b"application/vnd.oasis.opendocument.").is_none())
+            {
+                // The media type is not always the first entry; the ODT reader checks it.
+                Format::Odt
+            } else if memfind(head, b"application/vnd.oasis.opendocument.").is_some() {
+                Format::Unsupported("OpenDocument spreadsheet, presentation or drawing")
             } else {
                 Format::Zip
             };
@@ -323,14 +358,26 @@ impl Format {
                 || find_utf16(bytes, "__properties_version1")
             {
                 Format::Msg
-            } else if find_utf16(bytes, "EncryptionInfo") {
+            } else if find_utf16_ignore_case(bytes, "EncryptionInfo") {
                 Format::Docx // The DOCX reader reports it as encrypted.
+            } else if find_utf16_ignore_case(bytes, "WordDocument") {
+                // Some writers spell the stream name in another case (compound-file names
+                // compare without case).
+                Format::Doc
             } else {
-                Format::Unsupported("OLE compound file (legacy .doc, .xls or .ppt)")
+                Format::Unsupported("OLE compound file that is not a Word document (.xls, .ppt)")
             };
         }
         if head.starts_with(b"{\\rtf") {
-            return Format::Unsupported("RTF");
+            return Format::Rtf;
+        }
+        if memfind(head, b"<?mso-application progid=\"Word.Document\"?>").is_some()
+            || memfind(head, b"<w:wordDocument").is_some()
+        {
+            return Format::WordXml;
+        }
+        if head.starts_with(b"\xffWPC") {
+            return Format::Unsupported("WordPerfect document");
         }
         // Emails are sniffed by their header lines, before the text check: a binary part
         // (UTF-16 text, an 8-bit attachment) can put NUL bytes in a message.
@@ -405,6 +452,17 @@ fn is_time(w: &str) -> bool {
         })
 }
 
+/// Whether `bytes` contain the ASCII `needle` encoded as UTF-16LE, in any ASCII case.
+fn find_utf16_ignore_case(bytes: &[u8], needle: &str) -> bool {
+    let needle: Vec<u8> = needle.bytes().map(|b| b.to_ascii_lowercase()).collect();
+    bytes.windows(needle.len() * 2).any(|w| {
+        needle.iter().enumerate().all(|(k, n)| {
+            w.get(2 * k).is_some_and(|b| b.to_ascii_lowercase() == *n)
+                && w.get(2 * k + 1) == Some(&0)
+        })
+    })
+}
+
 /// Whether `bytes` contain `needle` encoded as UTF-16LE.
 fn find_utf16(bytes: &[u8], needle: &str) -> bool {
     let encoded: Vec<u8> = needle.encode_utf16().flat_map(u16::to_le_bytes).collect();
@@ -463,10 +521,20 @@ impl Job<'_> {
                 let options = docx::DocxOptions { original: self.options.original_revisions };
                 (DocKind::Docx, docx::extract(bytes, &options, budget))
             }
+            #[cfg(feature = "docx")]
+            Format::WordXml => {
+                let options = docx::DocxOptions { original: self.options.original_revisions };
+                (DocKind::Docx, docx::extract_word_xml(bytes, &options, budget))
+            }
+            #[cfg(feature = "doc")]
+            Format::Doc => (DocKind::Doc, doc::extract(bytes, budget)),
+            Format::Rtf => (DocKind::Rtf, rtf::extract(bytes, budget)),
+            #[cfg(feature = "odt")]
+            Format::Odt => (DocKind::Odt, odt::extract(bytes, budget)),
             #[cfg(feature = "email")]
-            Format::Eml => (DocKind::Email, email::extract_eml(bytes, budget)),
+            Format::Eml => (DocKind::Email, email::extract_eml(bytes, budget).map(email::quotes)),
             #[cfg(feature = "email")]
-            Format::Msg => (DocKind::Email, email::extract_msg(bytes, budget)),
+            Format::Msg => (DocKind::Email, email::extract_msg(bytes, budget).map(email::quotes)),
             #[cfg(feature = "email")]
             Format::Mbox => {
                 let ranges = email::split_mbox(bytes, budget).map_err(fail)?;
@@ -657,7 +725,7 @@ mod tests {
             );
         }
         assert!(matches!(Format::detect(&[0u8, 1, 2, 3, 0, 9], "x"), Format::Unsupported(_)));
-        assert!(matches!(Format::detect(b"{\\rtf1\\ansi", "x.doc"), Format::Unsupported("RTF")));
+        assert_eq!(Format::detect(b"{\\rtf1\\ansi", "x.doc"), Format::Rtf);
         let utf16_part = b"Content-Type: multipart/mixed; boundary=1\nMIME-Version: 1.0\n\n--1\nContent-Type: text/plain; charset=utf-16le\n\nT\0e\0s\0t\0\n--1--\n";
         assert_eq!(Format::detect(utf16_part, "m.eml"), Format::Eml);
     }

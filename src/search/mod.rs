@@ -13,6 +13,7 @@
 mod deadlines;
 mod reader;
 mod scan;
+mod threads;
 mod vector;
 
 pub(crate) use vector::dot;
@@ -20,6 +21,7 @@ pub(crate) use vector::dot;
 pub use deadlines::DeadlineQuery;
 pub use reader::IndexReader;
 pub use scan::ScannedClause;
+pub use threads::{Thread, ThreadId, ThreadMessage, Threads};
 
 use std::collections::{HashMap, HashSet};
 use std::ops::{Bound, Range};
@@ -138,6 +140,8 @@ pub struct Filter {
     pub party: Option<String>,
     /// Clauses of documents of any of these roles (agreements only, amendments, ...).
     pub doc_roles: Vec<DocRole>,
+    /// Clauses of the messages of any of these email threads, and of their attachments.
+    pub threads: Vec<ThreadId>,
 }
 
 impl Filter {
@@ -167,11 +171,19 @@ impl Filter {
             && self.date_to.is_none()
             && self.party.is_none()
             && self.doc_roles.is_empty()
+            && self.threads.is_empty()
     }
 
     /// Clauses of documents of role `role` (or of any role added before).
     pub fn doc_role(mut self, role: DocRole) -> Filter {
         self.doc_roles.push(role);
+        self
+    }
+
+    /// Clauses of the messages of thread `thread` and their attachments (or of any thread
+    /// added before).
+    pub fn thread(mut self, thread: ThreadId) -> Filter {
+        self.threads.push(thread);
         self
     }
 }
@@ -615,6 +627,17 @@ impl Searcher {
         Ok(amendment_links(&self.documents()?))
     }
 
+    /// The email threads of the snapshot ([`Threads`]: messages joined by their reply headers,
+    /// then by subject, as Zawinski's algorithm does), with the thread of every message and
+    /// attachment.
+    ///
+    /// # Errors
+    ///
+    /// If the text index cannot be read.
+    pub fn threads(&self) -> Result<Threads> {
+        Ok(threads::threads(&self.documents()?))
+    }
+
     fn docs(&self, q: &dyn Query) -> Result<Vec<TantivyDocument>> {
         let mut addrs: Vec<DocAddress> =
             self.text.search(q, &DocSetCollector).map_err(|e| self.err(e))?.into_iter().collect();
@@ -735,6 +758,14 @@ impl Searcher {
             must.push((
                 Occur::Must,
                 any(filter.documents.iter().map(|d| Term::from_field_u64(f.doc_id, d.0)).collect()),
+            ));
+        }
+        if !filter.threads.is_empty() {
+            let docs = self.threads()?.documents_of(&filter.threads);
+            // No document: a disjunction of nothing, which matches nothing.
+            must.push((
+                Occur::Must,
+                any(docs.iter().map(|d| Term::from_field_u64(f.doc_id, d.0)).collect()),
             ));
         }
         if !filter.doc_kinds.is_empty() {

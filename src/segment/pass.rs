@@ -43,6 +43,9 @@ pub(super) struct Draft {
     words: usize,
     /// Only a label so far ("ARTICLE IV"): the next heading line is its heading.
     label_only: bool,
+    /// Text an email quotes from an earlier message: a stretch that ends the clause before
+    /// it and becomes no clause.
+    quoted: bool,
 }
 
 /// An open numbering level: its style, the values of its last label and its clause.
@@ -325,7 +328,16 @@ impl<'a> Pass<'a> {
     }
 
     fn simple(&self, start: usize, role: ClauseRole, parent: Option<usize>) -> Draft {
-        Draft { start, number: None, heading: None, role, parent, words: 0, label_only: false }
+        Draft {
+            start,
+            number: None,
+            heading: None,
+            role,
+            parent,
+            words: 0,
+            label_only: false,
+            quoted: false,
+        }
     }
 
     /// Places one line. Page furniture (running headers and footers, page numbers) only adds
@@ -334,6 +346,26 @@ impl<'a> Pass<'a> {
     fn line(&mut self, l: &Line, t: &'a str, prev: &str) {
         let Some(block) = self.blocks.get(l.block) else { return };
         let words = t.split_whitespace().count();
+        if block.kind == BlockKind::Quote {
+            // An earlier message a reply quotes: shown in the text, made into no clause.
+            if !self.drafts.last().is_some_and(|d| d.quoted) {
+                let mut d = self.simple(l.start, ClauseRole::Other, None);
+                d.quoted = true;
+                self.open(d);
+            }
+            return;
+        }
+        if self.drafts.last().is_some_and(|d| d.quoted) {
+            // After the quote, the text goes on as it did before it.
+            let (role, parent) = self
+                .drafts
+                .iter()
+                .rev()
+                .find(|d| !d.quoted)
+                .map_or((ClauseRole::Other, None), |d| (d.role, d.parent));
+            let d = self.simple(l.start, role, parent);
+            self.open(d);
+        }
         if self.is_furniture(l, t, block) {
             self.add_words(words);
             return;
@@ -945,6 +977,9 @@ pub(super) fn finish(text: &str, blocks: &[Block], drafts: Vec<Draft>) -> Vec<Cl
     let mut idx_of: Vec<Option<u32>> = vec![None; n];
     for i in 0..n {
         let Some(d) = drafts.get(i) else { break };
+        if d.quoted {
+            continue;
+        }
         let end_raw = drafts.get(i + 1).map_or(text.len(), |x| x.start);
         let slice = text.get(d.start..end_raw).unwrap_or("");
         let trimmed = slice.trim_end();

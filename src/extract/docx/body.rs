@@ -14,8 +14,8 @@ use std::collections::{BTreeMap, HashSet};
 
 use super::numbering::Numbering;
 use super::styles::Styles;
-use super::xml::{Elem, Ev, XmlStream};
 use crate::extract::draft::{BlockKind, Budget, DraftBlock, ExtractError};
+use crate::extract::xml::{Elem, Ev, XmlStream};
 
 /// Comment ranges open at once whose anchors are collected (more are ignored).
 const MAX_OPEN_COMMENTS: usize = 64;

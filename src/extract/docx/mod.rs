@@ -16,13 +16,12 @@
 mod body;
 mod numbering;
 mod styles;
-mod xml;
 
 use super::archive::Package;
+use crate::extract::xml::{Ev, XmlStream};
 use body::{Ctx, parse_story};
 use numbering::Numbering;
 use styles::Styles;
-use xml::{Ev, XmlStream};
 
 use crate::extract::draft::{BlockKind, Budget, Draft, DraftBlock, ExtractError};
 
@@ -294,6 +293,37 @@ pub fn extract(
     }
 
     if tracked {
+        draft.add_meta("tracked-changes", "true");
+    }
+    Ok(draft)
+}
+
+/// Extracts the text of a Word 2003 XML document (WordprocessingML 2003: one XML file,
+/// `<w:wordDocument>`). Its paragraphs, runs and tables have the names of DOCX's, so the DOCX
+/// body reader reads it; its list definitions and styles (another schema) are not read, so
+/// numbered paragraphs carry no label. Headers and footers inside the body's section
+/// properties are not separated from it.
+pub fn extract_word_xml(
+    bytes: &[u8],
+    options: &DocxOptions,
+    budget: &mut Budget,
+) -> Result<Draft, ExtractError> {
+    if bytes.len() as u64 > budget.limits.max_part_bytes {
+        return Err(ExtractError::Limit {
+            limit: "max_part_bytes",
+            max: budget.limits.max_part_bytes,
+            actual: bytes.len() as u64,
+        });
+    }
+    budget.charge(bytes.len() as u64)?;
+    let mut numbering = Numbering::default();
+    let styles = Styles::default();
+    let mut ctx = Ctx { numbering: &mut numbering, styles: &styles, original: options.original };
+    let body = parse_story(bytes, "Word 2003 XML", &mut ctx, budget)?;
+    let mut draft = Draft::default();
+    draft.blocks.extend(body.blocks.into_iter().map(|(_, b)| b));
+    draft.add_meta("format", "Word 2003 XML");
+    if body.tracked {
         draft.add_meta("tracked-changes", "true");
     }
     Ok(draft)

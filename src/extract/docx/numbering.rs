@@ -14,8 +14,8 @@
 use std::collections::{BTreeMap, HashMap};
 
 use super::styles::Styles;
-use super::xml::{Ev, XmlStream};
 use crate::extract::draft::{Budget, ExtractError};
+use crate::extract::xml::{Ev, XmlStream};
 
 /// Levels of a list (0..=8).
 const LEVELS: usize = 9;
@@ -83,7 +83,7 @@ pub(crate) struct Numbering {
     started: std::collections::HashSet<String>,
 }
 
-fn parse_level(level: &mut Level, name: &str, e: &super::xml::Elem) {
+fn parse_level(level: &mut Level, name: &str, e: &crate::extract::xml::Elem) {
     match name {
         "start" => level.start = e.val().and_then(|v| v.trim().parse().ok()),
         "numFmt" => {

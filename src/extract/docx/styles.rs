@@ -6,8 +6,8 @@
 
 use std::collections::HashMap;
 
-use super::xml::{Ev, XmlStream};
 use crate::extract::draft::{Budget, ExtractError};
+use crate::extract::xml::{Ev, XmlStream};
 
 /// How far `w:basedOn` chains are followed.
 const MAX_CHAIN: usize = 16;

@@ -14,12 +14,19 @@ pub(crate) mod eml;
 pub(crate) mod html;
 pub(crate) mod mbox;
 pub(crate) mod msg;
+mod quote;
 
 use crate::extract::draft::{BlockKind, Budget, Draft, DraftBlock, ExtractError};
 
 pub(crate) use eml::{extract_eml, looks_like_eml};
 pub(crate) use mbox::{looks_like_mbox, split_mbox};
 pub(crate) use msg::extract_msg;
+
+/// The draft of a message with the parts its reply quotes marked (see [`quote`]).
+pub(crate) fn quotes(mut draft: Draft) -> Draft {
+    quote::mark_quotes(&mut draft);
+    draft
+}
 
 /// Fails with a `max_bytes` limit error when the input is larger than the budget allows.
 pub(crate) fn check_input_size(bytes: &[u8], budget: &Budget) -> Result<(), ExtractError> {

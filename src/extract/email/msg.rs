@@ -207,45 +207,8 @@ fn utf16le(data: &[u8]) -> String {
 }
 
 /// The encoding of a Windows code page number (windows-1252 when unknown).
-fn code_page_encoding(cp: Option<u32>) -> &'static encoding_rs::Encoding {
-    use encoding_rs::*;
-    match cp {
-        Some(65001) => UTF_8,
-        Some(1250) => WINDOWS_1250,
-        Some(1251) => WINDOWS_1251,
-        Some(1253) => WINDOWS_1253,
-        Some(1254) => WINDOWS_1254,
-        Some(1255) => WINDOWS_1255,
-        Some(1256) => WINDOWS_1256,
-        Some(1257) => WINDOWS_1257,
-        Some(1258) => WINDOWS_1258,
-        Some(874) => WINDOWS_874,
-        Some(932) => SHIFT_JIS,
-        Some(936) => GBK,
-        Some(54936) => GB18030,
-        Some(949) => EUC_KR,
-        Some(950) => BIG5,
-        Some(866) => IBM866,
-        Some(20866) => KOI8_R,
-        Some(21866) => KOI8_U,
-        Some(51932) | Some(20932) => EUC_JP,
-        Some(50220) | Some(50221) | Some(50222) => ISO_2022_JP,
-        Some(28592) => ISO_8859_2,
-        Some(28593) => ISO_8859_3,
-        Some(28594) => ISO_8859_4,
-        Some(28595) => ISO_8859_5,
-        Some(28596) => ISO_8859_6,
-        Some(28597) => ISO_8859_7,
-        Some(28598) => ISO_8859_8,
-        Some(28603) => ISO_8859_13,
-        Some(28605) => ISO_8859_15,
-        Some(10000) => MACINTOSH,
-        _ => WINDOWS_1252,
-    }
-}
-
 fn decode_code_page(data: &[u8], cp: Option<u32>) -> String {
-    let (text, _, _) = code_page_encoding(cp).decode(data);
+    let (text, _, _) = crate::extract::codepage::encoding(cp).decode(data);
     text.trim_end_matches('\0').to_owned()
 }
 
@@ -400,7 +363,15 @@ fn extract_object(r: &mut Reader<'_>, budget: &mut Budget) -> Result<Draft, Extr
         match decompress_rtf(&rtf, budget) {
             Ok(raw) => {
                 budget.charge(raw.len() as u64)?;
-                push_paragraphs(&mut draft, &rtf_to_text(&raw, msg.code_page));
+                let rtf =
+                    crate::extract::rtf::parse(&raw, msg.code_page.or(Some(1252)), true, budget)?;
+                match rtf.html {
+                    Some(html) => push_paragraphs(&mut draft, &html::html_to_text(&html)),
+                    None => {
+                        draft.blocks.extend(rtf.draft.blocks);
+                        draft.warnings.extend(rtf.draft.warnings);
+                    }
+                }
             }
             Err(ExtractError::Malformed(m)) => draft.warnings.push(format!("RTF body: {m}")),
             Err(e) => return Err(e),
@@ -468,7 +439,7 @@ fn html_body(
         let encoding = msg
             .long(0x3FDE)
             .or(msg.code_page)
-            .map(|cp| code_page_encoding(Some(cp)))
+            .map(|cp| crate::extract::codepage::encoding(Some(cp)))
             .or_else(|| sniff_html_charset(&data))
             .unwrap_or(encoding_rs::UTF_8);
         return Ok(Some(encoding.decode(&data).0.into_owned()));
@@ -557,6 +528,17 @@ fn copy_storage(
         let mut stream = out.create_stream(&target).map_err(io)?;
         stream.write_all(&data).map_err(io)?;
     }
+    // cfb stamps new storages with the current time: fixed times make the bytes, and so the
+    // embedded message's document id, the same on every extraction.
+    let storages: Vec<String> = out
+        .walk()
+        .filter(|e| e.is_storage() || e.is_root())
+        .map(|e| e.path().to_string_lossy().into_owned())
+        .collect();
+    for path in storages {
+        out.set_created_time(&path, std::time::UNIX_EPOCH).map_err(io)?;
+        out.set_modified_time(&path, std::time::UNIX_EPOCH).map_err(io)?;
+    }
     out.flush().map_err(io)?;
     Ok(out.into_inner().into_inner())
 }
@@ -629,167 +611,6 @@ pub fn decompress_rtf(data: &[u8], budget: &Budget) -> Result<Vec<u8>, ExtractEr
     Ok(out)
 }
 
-/// RTF destinations whose text is not part of the document body.
-const RTF_SKIP: [&str; 18] = [
-    "fonttbl",
-    "colortbl",
-    "stylesheet",
-    "info",
-    "pict",
-    "object",
-    "listtable",
-    "listoverridetable",
-    "rsidtbl",
-    "generator",
-    "themedata",
-    "colorschememapping",
-    "datastore",
-    "latentstyles",
-    "xmlnsdecl",
-    "fldinst",
-    "filetbl",
-    "revtbl",
-];
-
-/// Converts RTF to plain text. HTML encapsulated in RTF (`\fromhtml1`) is rebuilt from its
-/// `\htmltag` groups and converted with [`html::html_to_text`]. Group nesting is tracked with an
-/// explicit stack; nothing recurses.
-pub fn rtf_to_text(rtf: &[u8], code_page: Option<u32>) -> String {
-    #[derive(Clone, Copy)]
-    struct Group {
-        skip: bool,
-        htmltag: bool,
-        uc: usize,
-    }
-    let mut encoding = code_page_encoding(code_page.or(Some(1252)));
-    let mut from_html = false;
-    let mut html_rtf = false;
-    let mut out = String::new();
-    let mut pending: Vec<u8> = Vec::new();
-    let mut stack: Vec<Group> = Vec::new();
-    let mut g = Group { skip: false, htmltag: false, uc: 1 };
-    let mut skip_chars = 0usize;
-    let mut i = 0;
-    let flush = |pending: &mut Vec<u8>, out: &mut String, enc: &'static encoding_rs::Encoding| {
-        if !pending.is_empty() {
-            out.push_str(&enc.decode_without_bom_handling(pending).0);
-            pending.clear();
-        }
-    };
-    while let Some(&b) = rtf.get(i) {
-        i += 1;
-        match b {
-            b'{' => {
-                stack.push(g);
-                g.htmltag = false;
-            }
-            b'}' => {
-                if let Some(prev) = stack.pop() {
-                    g = prev;
-                }
-            }
-            b'\\' => {
-                let Some(&c) = rtf.get(i) else { break };
-                if c.is_ascii_alphabetic() {
-                    let start = i;
-                    while rtf.get(i).is_some_and(u8::is_ascii_alphabetic) {
-                        i += 1;
-                    }
-                    let word = std::str::from_utf8(rtf.get(start..i).unwrap_or(b"")).unwrap_or("");
-                    let num_start = i;
-                    if rtf.get(i) == Some(&b'-') {
-                        i += 1;
-                    }
-                    while rtf.get(i).is_some_and(u8::is_ascii_digit) && i - num_start < 10 {
-                        i += 1;
-                    }
-                    let param = std::str::from_utf8(rtf.get(num_start..i).unwrap_or(b""))
-                        .ok()
-                        .and_then(|s| s.parse::<i64>().ok());
-                    if rtf.get(i) == Some(&b' ') {
-                        i += 1;
-                    }
-                    let visible = !g.skip && (!from_html || g.htmltag || !html_rtf);
-                    match word {
-                        "fromhtml" => from_html = true,
-                        "htmlrtf" => html_rtf = param != Some(0),
-                        "htmltag" => {
-                            g.htmltag = true;
-                            g.skip = false;
-                        }
-                        "ansicpg" => {
-                            encoding = code_page_encoding(param.map(|p| p as u32));
-                        }
-                        "uc" => g.uc = param.unwrap_or(1).clamp(0, 8) as usize,
-                        "u" => {
-                            if visible {
-                                flush(&mut pending, &mut out, encoding);
-                                let code = param.unwrap_or(0);
-                                let code = if code < 0 { code + 65_536 } else { code };
-                                out.push(char::from_u32(code as u32).unwrap_or('\u{FFFD}'));
-                            }
-                            skip_chars = g.uc;
-                            continue;
-                        }
-                        "par" | "line" | "row" if visible && !from_html => pending.push(b'\n'),
-                        "par" | "line" if visible && from_html && g.htmltag => pending.push(b'\n'),
-                        "tab" | "cell" if visible => pending.push(b'\t'),
-                        "emdash" if visible => pending.extend_from_slice(&[0x97]),
-                        "endash" if visible => pending.extend_from_slice(&[0x96]),
-                        "lquote" if visible => pending.push(0x91),
-                        "rquote" if visible => pending.push(0x92),
-                        "ldblquote" if visible => pending.push(0x93),
-                        "rdblquote" if visible => pending.push(0x94),
-                        "bullet" if visible => pending.push(0x95),
-                        _ if RTF_SKIP.contains(&word) => g.skip = true,
-                        _ => {}
-                    }
-                    skip_chars = 0;
-                } else {
-                    i += 1;
-                    let visible = !g.skip && (!from_html || g.htmltag || !html_rtf);
-                    match c {
-                        b'\'' => {
-                            let hex = rtf.get(i..i + 2).and_then(|h| std::str::from_utf8(h).ok());
-                            let v = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
-                            i += 2;
-                            if skip_chars > 0 {
-                                skip_chars -= 1;
-                            } else if let (Some(v), true) = (v, visible) {
-                                pending.push(v);
-                            }
-                        }
-                        b'*' => {
-                            // An ignorable destination: skipped unless it is an HTML tag.
-                            let next_word = rtf.get(i..).unwrap_or(b"");
-                            if !next_word.starts_with(b"\\htmltag") {
-                                g.skip = true;
-                            }
-                        }
-                        b'~' if visible => pending.push(b' '),
-                        b'\\' | b'{' | b'}' if visible => pending.push(c),
-                        b'\n' | b'\r' if visible && !from_html => pending.push(b'\n'),
-                        _ => {}
-                    }
-                }
-            }
-            b'\r' | b'\n' => {}
-            _ => {
-                if skip_chars > 0 {
-                    skip_chars -= 1;
-                    continue;
-                }
-                let visible = !g.skip && (!from_html || g.htmltag || !html_rtf);
-                if visible {
-                    pending.push(b);
-                }
-            }
-        }
-    }
-    flush(&mut pending, &mut out, encoding);
-    if from_html { html::html_to_text(&out) } else { out }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -802,10 +623,14 @@ mod tests {
     }
 
     #[test]
-    fn rtf_plain_and_html() {
+    fn rtf_bodies_plain_and_html() {
+        let budget = Budget::new(crate::extract::draft::Limits::default());
         let rtf = br"{\rtf1\ansi\ansicpg1252{\fonttbl{\f0 Arial;}}\pard Hello \'e9t\'e9\par World\u8364?{\*\generator x;}}";
-        assert_eq!(rtf_to_text(rtf, None), "Hello \u{e9}t\u{e9}\nWorld\u{20ac}");
+        let parsed = crate::extract::rtf::parse(rtf, None, true, &budget).unwrap();
+        let texts: Vec<&str> = parsed.draft.blocks.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Hello \u{e9}t\u{e9}", "World\u{20ac}"]);
         let html = br"{\rtf1\ansi\fromhtml1{\*\htmltag19 <p>}\htmlrtf {\htmlrtf0 A b\htmlrtf }\htmlrtf0{\*\htmltag19 </p>}{\*\htmltag19 <p>}C{\*\htmltag19 </p>}}";
-        assert_eq!(rtf_to_text(html, None), "A b\n\nC");
+        let parsed = crate::extract::rtf::parse(html, None, true, &budget).unwrap();
+        assert_eq!(html::html_to_text(&parsed.html.unwrap()), "A b\n\nC");
     }
 }

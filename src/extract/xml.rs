@@ -1,4 +1,4 @@
-//! A bounded, namespace-agnostic XML event stream over one DOCX part.
+//! A bounded, namespace-agnostic XML event stream over one part of an office package (DOCX, ODT).
 //!
 //! WordprocessingML is read by local names only (`w:p` and strict OOXML's `w:p` in another
 //! namespace are the same `p`), so this wrapper over quick-xml hands out element starts with
