@@ -22,7 +22,8 @@ pub enum Command {
     Embed(EmbedArgs),
     /// Show what clausal does on a bundled sample.
     Demo(DemoArgs),
-    /// Extract the documents in files (PDF, DOCX, EML, mbox, MSG, text) and print them.
+    /// Extract the documents in files (PDF, DOCX, DOC, RTF, ODT, EML, mbox, MSG, text) and print
+    /// them.
     Extract(ExtractArgs),
     /// Cut the documents in files into clauses: number, heading, role, nesting, span, pages.
     Clauses(ClausesArgs),
@@ -64,6 +65,9 @@ pub enum Command {
     /// The contract register: every document with title, format, role, parties, governing
     /// law, key dates, risk score and open flags.
     Documents(DocumentsArgs),
+    /// Email threads: messages joined by their reply headers (then by subject), each with its
+    /// attachments under it.
+    Threads(ThreadsArgs),
     /// The clause library of an index: standard clauses with their versions, kept in
     /// DIR/library.sqlite with a hash-chained log of every change.
     #[command(subcommand)]
@@ -585,7 +589,8 @@ pub struct FilterArgs {
     /// Only clauses of this document id (repeatable).
     #[arg(long = "doc", value_name = "ID")]
     pub docs: Vec<String>,
-    /// Only documents of this format: pdf, docx, email, text, markdown (repeatable).
+    /// Only documents of this format: pdf, docx, doc, rtf, odt, email, text, markdown
+    /// (repeatable).
     #[arg(long = "format", value_name = "FORMAT")]
     pub formats: Vec<String>,
     /// Only documents dated on or after this ISO date.
@@ -601,6 +606,10 @@ pub struct FilterArgs {
     /// other (repeatable: any of them).
     #[arg(long = "doc-role", value_name = "ROLE")]
     pub doc_roles: Vec<String>,
+    /// Only the messages of this email thread and their attachments (repeatable). See
+    /// `clausal threads`.
+    #[arg(long = "thread", id = "thread", value_name = "ID")]
+    pub threads: Vec<String>,
 }
 
 /// The document-level filters of [`FilterArgs`] (no clause kinds).
@@ -609,7 +618,8 @@ pub struct DocFilterArgs {
     /// Only this document id (repeatable).
     #[arg(long = "doc", value_name = "ID")]
     pub docs: Vec<String>,
-    /// Only documents of this format: pdf, docx, email, text, markdown (repeatable).
+    /// Only documents of this format: pdf, docx, doc, rtf, odt, email, text, markdown
+    /// (repeatable).
     #[arg(long = "format", value_name = "FORMAT")]
     pub formats: Vec<String>,
     /// Only documents dated on or after this ISO date.
@@ -625,6 +635,10 @@ pub struct DocFilterArgs {
     /// other (repeatable: any of them).
     #[arg(long = "doc-role", value_name = "ROLE")]
     pub doc_roles: Vec<String>,
+    /// Only the messages of this email thread and their attachments (repeatable). See
+    /// `clausal threads`.
+    #[arg(long = "thread", id = "thread", value_name = "ID")]
+    pub threads: Vec<String>,
 }
 
 impl DocFilterArgs {
@@ -638,6 +652,7 @@ impl DocFilterArgs {
             to: self.to.clone(),
             party: self.party.clone(),
             doc_roles: self.doc_roles.clone(),
+            threads: self.threads.clone(),
         }
     }
 }
@@ -685,6 +700,18 @@ pub struct SimilarArgs {
     #[arg(long, short = 'n', default_value_t = 10)]
     pub limit: usize,
     /// One JSON object per hit per line.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct ThreadsArgs {
+    #[command(flatten)]
+    pub index: IndexArg,
+    /// Only this thread (repeatable).
+    #[arg(long = "thread", id = "thread", value_name = "ID")]
+    pub threads: Vec<String>,
+    /// One JSON object per thread per line.
     #[arg(long)]
     pub json: bool,
 }

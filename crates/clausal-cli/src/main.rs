@@ -31,6 +31,7 @@ fn main() -> ExitCode {
         Command::Verify(args) => cmd::index::verify(args),
         Command::Deadlines(args) => cmd::deadlines::deadlines(args).map(|()| ExitCode::SUCCESS),
         Command::Documents(args) => cmd::deadlines::documents(args).map(|()| ExitCode::SUCCESS),
+        Command::Threads(args) => cmd::index::threads(args).map(|()| ExitCode::SUCCESS),
         Command::Flags(args) => cmd::risk::flags(args).map(|()| ExitCode::SUCCESS),
         Command::Risk(args) => cmd::risk::risk(args).map(|()| ExitCode::SUCCESS),
         Command::Rules(args) => cmd::risk::rules(args).map(|()| ExitCode::SUCCESS),

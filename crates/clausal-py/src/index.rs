@@ -43,6 +43,7 @@ pub(crate) struct FilterSpec {
     date_to: Option<String>,
     party: Option<String>,
     roles: Vec<String>,
+    threads: Vec<String>,
 }
 
 impl FilterSpec {
@@ -68,7 +69,9 @@ impl FilterSpec {
         for f in &self.formats {
             let kind: DocKind = serde_json::from_value(serde_json::Value::String(f.to_lowercase()))
                 .map_err(|_| {
-                    invalid(format!("unknown format {f:?} (pdf, docx, email, text, markdown)"))
+                    invalid(format!(
+                        "unknown format {f:?} (pdf, docx, doc, rtf, odt, email, text, markdown)"
+                    ))
                 })?;
             filter.doc_kinds.push(kind);
         }
@@ -77,6 +80,10 @@ impl FilterSpec {
         filter.party = self.party.clone();
         for r in &self.roles {
             filter = filter.doc_role(r.parse::<DocRole>().map_err(invalid)?);
+        }
+        for t in &self.threads {
+            let id = t.parse().map_err(|_| invalid(format!("not a thread id: {t:?}")))?;
+            filter = filter.thread(id);
         }
         Ok(filter)
     }
@@ -364,6 +371,13 @@ impl Index {
         let filter = FilterSpec::parse(filter)?;
         let searcher = self.searcher();
         to_json(&py.detach(|| searcher.documents_matching(&filter)).or_raise()?)
+    }
+
+    /// The email threads of the snapshot (JSON list), the most recent first.
+    fn threads(&self, py: Python<'_>) -> PyResult<String> {
+        let searcher = self.searcher();
+        let threads = py.detach(|| searcher.threads()).or_raise()?;
+        to_json(&threads.all())
     }
 
     /// One clause record by id (JSON), or `None`.

@@ -159,3 +159,18 @@ def test_library_and_deviations_match_the_cli(fresh_index, cli, model, tmp_path)
     )
     outdated = engine.deviations(statuses=["outdated"])
     assert all(d.status == "outdated" for d in outdated)
+
+
+def test_threads_and_the_thread_filter_match_the_cli(py_index, cli, model):
+    threads = py_index.threads()
+    assert [t.to_dict() for t in threads] == cli.json_lines("threads", "--index", py_index.path, "--json")
+    # The sample archive's email carries an amendment: its thread holds both.
+    thread = next(t for t in threads if any(m.attachments for m in t.messages))
+    hits = py_index.search("amendment", model, mode="bm25", filter=clausal.Filter(threads=thread.id))
+    expected = cli.json_lines(
+        "search", "amendment", "--index", py_index.path, "--mode", "bm25", "--thread", thread.id, "--json"
+    )
+    assert [h.to_dict() for h in hits] == expected
+    assert hits
+    docs = {thread.messages[0].doc, *thread.messages[0].attachments}
+    assert all(h.clause.doc_id in docs for h in hits)

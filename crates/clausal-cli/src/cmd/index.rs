@@ -13,7 +13,7 @@ use clausal::{
 use indicatif::{ProgressBar, ProgressStyle};
 
 use crate::args::{
-    FilterArgs, IngestArgs, RemoveArgs, SearchArgs, SimilarArgs, StatsArgs, VerifyArgs,
+    FilterArgs, IngestArgs, RemoveArgs, SearchArgs, SimilarArgs, StatsArgs, ThreadsArgs, VerifyArgs,
 };
 
 pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
@@ -144,7 +144,9 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<Filter> {
     }
     for f in &args.formats {
         let kind: DocKind = serde_json::from_value(serde_json::Value::String(f.to_lowercase()))
-            .with_context(|| format!("unknown format {f:?} (pdf, docx, email, text, markdown)"))?;
+            .with_context(|| {
+                format!("unknown format {f:?} (pdf, docx, doc, rtf, odt, email, text, markdown)")
+            })?;
         filter.doc_kinds.push(kind);
     }
     filter.date_from = args.from.clone();
@@ -153,7 +155,83 @@ pub(crate) fn filter_of(args: &FilterArgs) -> anyhow::Result<Filter> {
     for r in &args.doc_roles {
         filter = filter.doc_role(r.parse::<clausal::DocRole>().map_err(|e| anyhow::anyhow!(e))?);
     }
+    for t in &args.threads {
+        filter = filter.thread(thread_id(t)?);
+    }
     Ok(filter)
+}
+
+fn thread_id(s: &str) -> anyhow::Result<clausal::ThreadId> {
+    s.parse().with_context(|| format!("not a thread id: {s:?} (see `clausal threads`)"))
+}
+
+pub fn threads(args: ThreadsArgs) -> anyhow::Result<()> {
+    let index = open(&args.index.index)?;
+    let searcher = index.reader()?.searcher();
+    let threads = searcher.threads()?;
+    let wanted: Vec<clausal::ThreadId> =
+        args.threads.iter().map(|t| thread_id(t)).collect::<anyhow::Result<_>>()?;
+    for id in &wanted {
+        anyhow::ensure!(threads.get(*id).is_some(), "no thread {id} in this index");
+    }
+    let shown: Vec<&clausal::Thread> =
+        threads.all().iter().filter(|t| wanted.is_empty() || wanted.contains(&t.id)).collect();
+    let docs: std::collections::HashMap<DocId, clausal::DocumentRecord> =
+        searcher.documents()?.into_iter().map(|d| (d.id, d)).collect();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    if args.json {
+        for t in &shown {
+            serde_json::to_writer(&mut out, t)?;
+            writeln!(out)?;
+        }
+        return Ok(());
+    }
+    writeln!(out, "{} threads", shown.len())?;
+    for t in shown {
+        let dates: Vec<&str> = t.messages.iter().filter_map(|m| m.date.as_deref()).collect();
+        let span = match (dates.iter().min(), dates.iter().max()) {
+            (Some(a), Some(b)) if a != b => format!(", {} .. {}", day(a), day(b)),
+            (Some(a), _) => format!(", {}", day(a)),
+            _ => String::new(),
+        };
+        let n = t.messages.len();
+        writeln!(
+            out,
+            "\n{}  {}  ({n} message{}{span})",
+            t.id,
+            if t.subject.is_empty() { "(no subject)" } else { &t.subject },
+            if n == 1 { "" } else { "s" }
+        )?;
+        for m in &t.messages {
+            let indent = "  ".repeat(1 + m.depth.min(12) as usize);
+            let source = docs.get(&m.doc).map_or("", |d| d.source.as_str());
+            writeln!(
+                out,
+                "{indent}{}  {}  {}  [{}]",
+                m.date.as_deref().map(day).unwrap_or("----------"),
+                m.from.as_deref().unwrap_or("(no sender)"),
+                source,
+                m.doc
+            )?;
+            for a in &m.attachments {
+                let Some(d) = docs.get(a) else { continue };
+                let name = d.title.as_deref().unwrap_or("");
+                let format = d.kind.map(|k| k.to_string()).unwrap_or_default();
+                writeln!(
+                    out,
+                    "{indent}  + {}  ({format}, {} clauses)  {name}  [{a}]",
+                    d.source, d.clauses
+                )?;
+            }
+        }
+    }
+    Ok(())
+}
+
+/// The day of an RFC 3339 date-time.
+fn day(date: &str) -> &str {
+    date.get(..10).unwrap_or(date)
 }
 
 pub(crate) fn open(dir: &Path) -> anyhow::Result<Index> {

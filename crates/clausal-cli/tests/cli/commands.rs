@@ -257,3 +257,70 @@ fn clauses_prints_numbered_clauses_with_spans() {
     let (s, e) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
     assert_eq!(&contract[s..e], fm["text"].as_str().unwrap());
 }
+
+#[test]
+fn threads_list_messages_with_attachments_and_filter_search() {
+    let dir = TempDir::new("cli-threads");
+    let mail = |id: &str, extra: &str, subject: &str, body: &str| {
+        format!(
+            "From: Ann <ann@example.com>\nTo: Bob <bob@example.com>\nSubject: {subject}\n\
+             Date: Mon, 03 Jan 2022 09:00:00 +0000\nMessage-ID: <{id}>\n{extra}\n{body}\n"
+        )
+    };
+    let files = dir.0.join("mail");
+    std::fs::create_dir_all(&files).unwrap();
+    std::fs::write(
+        files.join("a.eml"),
+        mail("a@x", "", "Supply terms", "1. Price. The price is fixed for the quokka term."),
+    )
+    .unwrap();
+    std::fs::write(
+        files.join("b.eml"),
+        mail("b@x", "In-Reply-To: <a@x>\n", "Re: Supply terms", "Agreed.\n\n> 1. Price."),
+    )
+    .unwrap();
+    std::fs::write(files.join("c.eml"), mail("c@x", "", "Lunch", "The quokka cafe at noon."))
+        .unwrap();
+    let index = dir.0.join("idx");
+    let out = clausal().arg("ingest").arg(&files).arg("--index").arg(&index).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+
+    let out = clausal().args(["threads", "--json", "--index"]).arg(&index).output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let threads: Vec<serde_json::Value> = String::from_utf8(out.stdout)
+        .unwrap()
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(threads.len(), 2);
+    let supply = threads.iter().find(|t| t["subject"] == "Supply terms").unwrap();
+    let messages = supply["messages"].as_array().unwrap();
+    assert_eq!(messages.len(), 2);
+    assert_eq!(messages[1]["parent"], messages[0]["doc"]);
+    let id = supply["id"].as_str().unwrap();
+
+    let out = clausal().args(["threads", "--index"]).arg(&index).output().unwrap();
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(text.starts_with("2 threads"), "{text}");
+    assert!(text.contains(id) && text.contains("b.eml"), "{text}");
+
+    let search = |extra: &[&str]| {
+        let out = clausal()
+            .args(["search", "quokka", "--mode", "bm25", "--json", "--index"])
+            .arg(&index)
+            .args(extra)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap().lines().count()
+    };
+    assert_eq!(search(&[]), 2);
+    assert_eq!(search(&["--thread", id]), 1);
+    let out = clausal()
+        .args(["search", "quokka", "--index"])
+        .arg(&index)
+        .args(["--thread", "not-hex"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+}

@@ -73,6 +73,8 @@ from ._results import (
     Result,
     ReviewEntry,
     RuleStats,
+    Thread,
+    ThreadMessage,
     Verification,
     decode,
     decode_list,
@@ -126,6 +128,8 @@ __all__ = [
     "ReviewStore",
     "RiskEngine",
     "RuleStats",
+    "Thread",
+    "ThreadMessage",
     "RulePackError",
     "Tokenizer",
     "UnsupportedFormat",
@@ -152,9 +156,10 @@ class Filter:
     """Which clauses a search, a flag query or a deadline query considers.
 
     Every field narrows; an empty filter admits everything. ``kinds`` are clause kind ids
-    (:func:`kinds`), ``documents`` document ids, ``formats`` pdf/docx/email/text/markdown,
+    (:func:`kinds`), ``documents`` document ids, ``formats`` pdf/docx/doc/rtf/odt/email/text/markdown,
     ``date_from``/``date_to`` ISO dates of the document, ``party`` a party name,
-    ``roles`` document roles (agreement, amendment, correspondence, ...).
+    ``roles`` document roles (agreement, amendment, correspondence, ...), ``threads`` email
+    thread ids (:meth:`Index.threads`): their messages and attachments.
     """
 
     kinds: Sequence[str] = field(default_factory=tuple)
@@ -164,11 +169,12 @@ class Filter:
     date_to: str | None = None
     party: str | None = None
     roles: Sequence[str] = field(default_factory=tuple)
+    threads: Sequence[str] = field(default_factory=tuple)
 
     def _json(self) -> str:
         import json
 
-        lists = ("kinds", "documents", "formats", "roles")
+        lists = ("kinds", "documents", "formats", "roles", "threads")
         d = {}
         for k, v in asdict(self).items():
             if k in lists and isinstance(v, str):
@@ -345,6 +351,11 @@ class Index:
     def documents(self, *, filter: FilterLike = None) -> list[DocumentRecord]:
         """The document records: the contract register."""
         return decode_list(DocumentRecord, self._native.documents(filter=_filter(filter)))
+
+    def threads(self) -> list[Thread]:
+        """The email threads of the archive, the most recent first: messages joined by their
+        reply headers (then by subject), each with its attachments."""
+        return decode_list(Thread, self._native.threads())
 
     def clause(self, id: str) -> ClauseRecord | None:
         """A clause record by id, or ``None``."""

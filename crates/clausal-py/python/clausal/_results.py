@@ -165,6 +165,29 @@ class DocumentRecord(Result):
     key_dates: dict[str, Result]
 
 
+class ThreadMessage(Result):
+    """A message of a thread: its document, the message it replies to, depth, sender, date, and
+    its attachments' documents."""
+
+    doc: str
+    parent: str | None
+    depth: int
+    message_id: str | None
+    subject: str | None
+    date: str | None
+    attachments: list[str]
+
+
+class Thread(Result):
+    """An email conversation: messages joined by their reply headers, in reply order."""
+
+    _nested = {"messages": ThreadMessage}
+    id: str
+    root_message_id: str
+    subject: str
+    messages: list[ThreadMessage]
+
+
 class IndexStats(Result):
     """Counts of an index: files, documents, clauses, vector rows, kinds, formats."""
 
