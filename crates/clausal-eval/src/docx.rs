@@ -451,7 +451,7 @@ fn differences(
 }
 
 /// LibreOffice's text of each file, `None` where it wrote none.
-fn libreoffice_texts(
+pub(crate) fn libreoffice_texts(
     files: &[PathBuf],
     soffice: &Path,
 ) -> crate::error::Result<Vec<Option<String>>> {
@@ -463,7 +463,9 @@ fn libreoffice_texts(
     // Copies with unique names: LibreOffice names its output after the input's base name.
     let mut copies = Vec::with_capacity(files.len());
     for (i, file) in files.iter().enumerate() {
-        let copy = input.join(format!("{i:05}.docx"));
+        // The file's own extension: LibreOffice picks its import filter partly by it.
+        let ext = file.extension().and_then(|e| e.to_str()).unwrap_or("docx").to_ascii_lowercase();
+        let copy = input.join(format!("{i:05}.{ext}"));
         if std::fs::copy(file, &copy).is_ok() {
             copies.push(copy);
         }

@@ -2,8 +2,8 @@
 //!
 //! Quality figures measured on labelled data read from a path: CUAD (clause kinds,
 //! segmentation, facts, force majeure), ACORD (retrieval), LEDGAR-style labels, mail-parser's
-//! test suite, DOCX numbering against LibreOffice, the risk rules and reviewers' feedback, and
-//! throughput and ingestion figures. Each evaluation returns a report that can be printed or
+//! test suite, DOCX numbering and `.doc` / RTF / ODT text against LibreOffice, the risk rules
+//! and reviewers' feedback, and throughput and ingestion figures. Each evaluation returns a report that can be printed or
 //! serialised, and the thresholds the project's CI holds the engine to are constants here
 //! (`MIN_*`, `MAX_*`), so retuning a gate is not an API change of the engine. [`cli`] runs them
 //! as `clausal eval ...` subcommands.
@@ -27,11 +27,13 @@ mod extraction;
 mod facts;
 mod ingest;
 mod library;
+mod office;
 mod packs;
 mod risk;
 mod roles;
 mod segmentation;
 pub mod textsim;
+mod threads;
 mod throughput;
 
 pub use acord::{AcordReport, ModeScores, RankingScores, TUNING_SPLIT, acord};
@@ -55,6 +57,9 @@ pub use library::{
     DeviationCase, EditScore, GeneratedReport, MAX_COVERING_OUTDATED, MAX_REWORDINGS_REPORTED,
     MIN_EDITS_DETECTED, MIN_OUTDATED, OutdatedReport, generated, outdated,
 };
+pub use office::{
+    FormatScore, MIN_OFFICE_WORD_F1, OFFICE_EXTENSIONS, OfficeFileScore, OfficeReport, office,
+};
 pub use packs::{
     MIN_PACK_PRECISION, MIN_PACK_RECALL, PACK_RULES, PACKS, PackRuleScore, PacksReport, packs,
 };
@@ -65,6 +70,7 @@ pub use risk::{
 };
 pub use roles::{MIN_LINK_ACCURACY, MIN_ROLE_ACCURACY, RoleMiss, RolesReport, roles};
 pub use segmentation::{SegmentationReport, segmentation};
+pub use threads::{ThreadMiss, ThreadsReport, threads};
 pub use throughput::{ThroughputReport, process_cpu_seconds, throughput};
 
 use clausal::Embedder;

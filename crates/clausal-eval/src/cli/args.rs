@@ -29,6 +29,10 @@ pub enum EvalCommand {
     Cuad(CuadArgs),
     /// DOCX list numbering and text against LibreOffice's text export (runs soffice).
     Docx(DocxArgs),
+    /// Word 97-2003 .doc, RTF and ODT text against LibreOffice's text export (runs soffice).
+    Office(OfficeArgs),
+    /// Email threads: every reply joined to its parent, thread ids stable across re-ingest.
+    Threads(EvalThreadsArgs),
     /// Clause retrieval on ACORD (corpus.jsonl, queries.jsonl, qrels/*.tsv): nDCG and precision
     /// of BM25, vector and hybrid search.
     Acord(AcordArgs),
@@ -185,6 +189,18 @@ pub struct EvalIngestArgs {
 }
 
 #[derive(Args, Debug)]
+pub struct EvalThreadsArgs {
+    /// Folders of emails (EML, mbox, MSG), ingested with everything else in them.
+    #[arg(long, value_name = "DIR", required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    #[command(flatten)]
+    pub model: ModelArgs,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
 pub struct LatencyArgs {
     /// The index to search.
     #[arg(long, value_name = "DIR")]
@@ -244,6 +260,22 @@ pub struct DocxArgs {
     /// Print every label difference and every file (by default, the first 10 differences).
     #[arg(long)]
     pub all_differences: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct OfficeArgs {
+    /// Folders searched recursively for *.doc, *.rtf and *.odt files.
+    #[arg(long, value_name = "DIR", required = true, num_args = 1..)]
+    pub data: Vec<PathBuf>,
+    /// The LibreOffice program: a name looked up on PATH, or a path.
+    #[arg(long, value_name = "PATH", default_value = "soffice")]
+    pub soffice: PathBuf,
+    /// Print every file's figures (by default, the files below the bar).
+    #[arg(long)]
+    pub all_files: bool,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

@@ -34,6 +34,8 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Segmentation(args) => quality::segmentation(args),
         EvalCommand::Email(args) => quality::email(args),
         EvalCommand::Docx(args) => quality::docx(args),
+        EvalCommand::Office(args) => quality::office(args),
+        EvalCommand::Threads(args) => search::threads(args),
         EvalCommand::Cuad(args) => quality::cuad(args),
         EvalCommand::Acord(args) => search::acord(args),
         EvalCommand::Ingest(args) => search::ingest(args),

@@ -3,8 +3,8 @@
 use std::process::ExitCode;
 
 use super::args::{
-    CuadArgs, DeadlinesArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, ParityArgs,
-    RobustnessArgs, RolesArgs, SegmentationArgs, ThroughputArgs,
+    CuadArgs, DeadlinesArgs, DocxArgs, EmailArgs, ExtractionArgs, FactsArgs, OfficeArgs,
+    ParityArgs, RobustnessArgs, RolesArgs, SegmentationArgs, ThroughputArgs,
 };
 use super::{print_json, verdict};
 
@@ -283,6 +283,59 @@ pub fn docx(args: DocxArgs) -> anyhow::Result<ExitCode> {
         }
         println!("  {}", if pass { "PASS" } else { "FAIL" });
     }
+    Ok(verdict(pass))
+}
+
+pub fn office(args: OfficeArgs) -> anyhow::Result<ExitCode> {
+    let start = std::time::Instant::now();
+    let r = crate::office(&args.data, &args.soffice)?;
+    let wall = start.elapsed().as_secs_f64();
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["wall_seconds"] = wall.into();
+        value["pass"] = pass.into();
+        println!("{value}");
+        return Ok(verdict(pass));
+    }
+    let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
+    println!(".doc, RTF and ODT text vs LibreOffice's text export on {}", dirs.join(", "));
+    println!(
+        "  files   {} ({} without LibreOffice text, {} failed)",
+        r.files,
+        r.no_reference.len(),
+        r.failed.len()
+    );
+    for f in &r.formats {
+        println!(
+            "  {:<4} {:3} files, {:3} scored: mean word F1 {:.4} (threshold {}; with our notes \
+             {:.4}), pooled {:.4}",
+            f.format,
+            f.files,
+            f.scored,
+            f.mean_word_f1,
+            crate::MIN_OFFICE_WORD_F1,
+            f.mean_word_f1_with_notes,
+            f.pooled_word_f1
+        );
+    }
+    println!(
+        "  time    {wall:.1} s wall: LibreOffice {:.1} s, clausal {:.2} s",
+        r.libreoffice_seconds, r.extract_seconds
+    );
+    for (file, said) in &r.no_reference {
+        println!("  NO TEXT  {file} (clausal: {said})");
+    }
+    for (file, error) in &r.failed {
+        println!("  FAILED   {file}: {error}");
+    }
+    for f in r.per_file.iter().filter(|f| args.all_files || f.word_f1 < crate::MIN_OFFICE_WORD_F1) {
+        println!(
+            "    {:.3} (with notes {:.3}) {:5} words, ours {:5}  [{}] {}",
+            f.word_f1, f.word_f1_with_notes, f.reference_words, f.our_words, f.detected, f.file
+        );
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
     Ok(verdict(pass))
 }
 

@@ -4,7 +4,7 @@ use std::process::ExitCode;
 
 use crate::{AcordReport, ModeScores};
 
-use super::args::{AcordArgs, EvalIngestArgs, LatencyArgs};
+use super::args::{AcordArgs, EvalIngestArgs, EvalThreadsArgs, LatencyArgs};
 use super::{print_json, verdict};
 
 /// A fresh directory under the system's temporary folder, removed on drop.
@@ -67,6 +67,51 @@ fn print_acord(r: &AcordReport, dir: &std::path::Path) {
 fn fmt(m: &ModeScores, which: usize) -> String {
     let s = [m.bm25, m.vector, m.hybrid][which];
     format!("{:.3} {:.3} {:.3}  ", s.ndcg5, s.ndcg10, s.p5)
+}
+
+pub fn threads(args: EvalThreadsArgs) -> anyhow::Result<ExitCode> {
+    let embedder = args.model.load()?;
+    let temp = TempDir::new("threads")?;
+    let r = crate::threads(&args.data, &temp.0, &embedder)?;
+    let pass = r.passes();
+    if args.json {
+        let mut value = serde_json::to_value(&r)?;
+        value["pass"] = pass.into();
+        println!("{value}");
+        return Ok(verdict(pass));
+    }
+    let dirs: Vec<String> = args.data.iter().map(|d| d.display().to_string()).collect();
+    println!("email threads of {} ({} files)", dirs.join(", "), r.files);
+    println!(
+        "  {} messages in {} threads ({} of more than one message)",
+        r.messages, r.threads, r.conversations
+    );
+    println!(
+        "  replies whose parent the archive holds: {}/{} joined to it",
+        r.joined, r.replies_with_parent
+    );
+    println!(
+        "  replies whose parent is absent: {}/{} rooted at the id they name",
+        r.rooted, r.replies_without_parent
+    );
+    println!(
+        "  thread ids changed by re-ingesting in reverse order or unchanged: {} documents",
+        r.unstable
+    );
+    for source in &r.unstable_sources {
+        println!("  UNSTABLE {source}");
+    }
+    for source in &r.placed_differently {
+        println!(
+            "  placed by ingestion order (the same bytes are also a file or another \
+             attachment): {source}"
+        );
+    }
+    for m in &r.misses {
+        println!("  MISS {}: expected under {:?}, is under {:?}", m.source, m.expected, m.actual);
+    }
+    println!("  {}", if pass { "PASS" } else { "FAIL" });
+    Ok(verdict(pass))
 }
 
 pub fn ingest(args: EvalIngestArgs) -> anyhow::Result<ExitCode> {
