@@ -35,6 +35,7 @@ mod odt;
 #[cfg(feature = "pdf")]
 mod pdf;
 pub(crate) mod rtf;
+pub(crate) mod subject;
 mod text;
 #[cfg(any(feature = "docx", feature = "odt"))]
 mod xml;

@@ -114,7 +114,7 @@ pub(crate) fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, Extrac
     }
 
     if let Some(xml) = &styles_xml {
-        match master_pages(xml, &styles, budget) {
+        match master_pages(xml, budget) {
             Ok(side) => {
                 for (key, text) in side {
                     if !draft.metadata.get(key).is_some_and(|v| v.contains(&text)) {
@@ -699,11 +699,7 @@ fn push_collapsed(out: &mut String, text: &str) {
 }
 
 /// The text of the headers and footers of the master pages in `styles.xml`.
-fn master_pages(
-    xml: &[u8],
-    styles: &Styles,
-    budget: &Budget,
-) -> Result<Vec<(&'static str, String)>, ExtractError> {
+fn master_pages(xml: &[u8], budget: &Budget) -> Result<Vec<(&'static str, String)>, ExtractError> {
     let mut s = XmlStream::new(xml, "styles.xml");
     let mut out = Vec::new();
     loop {
@@ -727,7 +723,7 @@ fn master_pages(
                 };
                 match key {
                     Some(key) => {
-                        let text = story_text(&mut s, styles, budget)?;
+                        let text = story_text(&mut s, budget)?;
                         if !text.trim().is_empty() {
                             out.push((key, text));
                         }
@@ -744,11 +740,7 @@ fn master_pages(
 }
 
 /// The paragraphs of the element whose start was just read, one a line.
-fn story_text(
-    s: &mut XmlStream<'_>,
-    _styles: &Styles,
-    budget: &Budget,
-) -> Result<String, ExtractError> {
+fn story_text(s: &mut XmlStream<'_>, budget: &Budget) -> Result<String, ExtractError> {
     let mut lines: Vec<String> = Vec::new();
     let mut current = String::new();
     let mut level = 1u32;

@@ -118,6 +118,7 @@ pub(crate) struct Parsed {
     /// Body blocks, then note blocks.
     pub draft: Draft,
     /// The rebuilt HTML of an RTF file that encapsulates HTML (`\fromhtml1`).
+    #[cfg_attr(not(feature = "email"), allow(dead_code))]
     pub html: Option<String>,
 }
 
@@ -134,32 +135,9 @@ pub(crate) fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, Extrac
     if !bytes[start..].starts_with(b"{\\rtf") {
         return Err(ExtractError::Malformed("rtf: does not begin with {\\rtf".into()));
     }
-    // A word processor shows the RTF rendering of encapsulated HTML, and so does this reader.
-    let parsed = parse(bytes, None, false, budget)?;
-    let mut draft = parsed.draft;
-    if let Some(html) = parsed.html {
-        // An RTF file whose content is HTML: its text, one paragraph per blank-line block.
-        draft.warnings.push("HTML encapsulated in RTF: read as text".into());
-        for para in strip_tags(&html).split("\n\n") {
-            push(&mut draft.blocks, para, BlockKind::Paragraph, None);
-        }
-    }
-    Ok(draft)
-}
-
-/// Without the email feature's HTML reader: tags removed, entities left as they are.
-fn strip_tags(html: &str) -> String {
-    let mut out = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => in_tag = false,
-            _ if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out
+    // A word processor shows the RTF rendering of encapsulated HTML, and so does this reader:
+    // with `read_html` off, `Parsed::html` stays `None`.
+    Ok(parse(bytes, None, false, budget)?.draft)
 }
 
 fn push(blocks: &mut Vec<DraftBlock>, text: &str, kind: BlockKind, label: Option<String>) {

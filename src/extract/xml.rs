@@ -26,11 +26,13 @@ impl Elem {
     }
 
     /// `w:val`, the usual carrier of a property's value.
+    #[cfg_attr(not(feature = "docx"), allow(dead_code))]
     pub(crate) fn val(&self) -> Option<&str> {
         self.attr("val")
     }
 
     /// Whether an on/off property is on (`<w:b/>`, `<w:b w:val="true"/>`; off for "0"/"false").
+    #[cfg_attr(not(feature = "docx"), allow(dead_code))]
     pub(crate) fn is_on(&self) -> bool {
         !matches!(self.val(), Some("0" | "false" | "off"))
     }

@@ -22,6 +22,7 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
+use crate::extract::subject;
 use crate::extract::{DocId, DocKind};
 use crate::index::records::DocumentRecord;
 
@@ -140,50 +141,6 @@ impl Threads {
     }
 }
 
-/// Removes reply and forward prefixes and list tags: "Re: [legal] AW: Renewal" -> "renewal".
-pub(crate) fn base_subject(subject: &str) -> String {
-    let mut s = subject.trim();
-    for _ in 0..16 {
-        let before = s;
-        if let Some(rest) = s.strip_prefix('[').and_then(|r| r.split_once(']')) {
-            s = rest.1.trim_start();
-        }
-        if let Some((head, rest)) = s.split_once(':') {
-            let head = head.trim().to_lowercase();
-            let head = head.split('[').next().unwrap_or(&head).trim().to_owned();
-            if matches!(
-                head.as_str(),
-                "re" | "aw"
-                    | "sv"
-                    | "antw"
-                    | "ref"
-                    | "rif"
-                    | "odp"
-                    | "vs"
-                    | "r"
-                    | "fw"
-                    | "fwd"
-                    | "wg"
-                    | "tr"
-            ) {
-                s = rest.trim_start();
-            }
-        }
-        if s == before {
-            break;
-        }
-    }
-    s.split_whitespace().collect::<Vec<_>>().join(" ").to_lowercase()
-}
-
-fn is_reply_subject(subject: &str) -> bool {
-    let lower = subject.trim_start().to_lowercase();
-    lower.split_once(':').is_some_and(|(h, _)| {
-        let h = h.split('[').next().unwrap_or(h).trim();
-        matches!(h, "re" | "aw" | "sv" | "antw" | "ref" | "rif" | "odp" | "vs" | "r")
-    })
-}
-
 /// Message ids as headers carry them: angle brackets and blanks removed, several per value
 /// split.
 fn ids(values: Option<&Vec<String>>) -> Vec<String> {
@@ -290,7 +247,7 @@ pub fn threads(documents: &[DocumentRecord]) -> Threads {
         root_members.entry(root_of(&containers, c)).or_default().push(m);
     }
     let date = |m: usize| meta(messages[m], "date").unwrap_or_default();
-    let subject = |m: usize| meta(messages[m], "subject").unwrap_or_default();
+    let subject_of = |m: usize| meta(messages[m], "subject").unwrap_or_default();
     // Subject grouping: a root that is a reply, and holds no message that is not a reply,
     // joins the root with the same base subject that does (or the earliest one).
     let mut joined: HashMap<usize, usize> = HashMap::new();
@@ -300,12 +257,12 @@ pub fn threads(documents: &[DocumentRecord]) -> Threads {
             members.iter().copied().min_by_key(|&m| (date(m).is_empty(), date(m), messages[m].id))
         });
         let Some(first) = first else { continue };
-        let base = base_subject(&subject(first));
+        let base = subject::base(&subject_of(first));
         if base.is_empty() {
             continue;
         }
         let reply = containers[root].message.is_some()
-            && members.iter().all(|&m| is_reply_subject(&subject(m)))
+            && members.iter().all(|&m| subject::is_reply(&subject_of(m)))
             && ids(messages[first].metadata.get("references")).is_empty()
             && ids(messages[first].metadata.get("in-reply-to")).is_empty();
         by_subject.entry(base).or_default().push((reply, date(first), root));
@@ -400,8 +357,8 @@ pub fn threads(documents: &[DocumentRecord]) -> Threads {
             .and_then(|m| m.subject.as_deref())
             .map(|s| {
                 let s = s.trim();
-                let base = base_subject(s);
-                if base.is_empty() { s.to_owned() } else { strip_prefixes(s) }
+                let base = subject::base(s);
+                if base.is_empty() { s.to_owned() } else { subject::strip_prefixes(s).to_owned() }
             })
             .unwrap_or_default();
         let root_message_id = containers[head].id.clone();
@@ -437,36 +394,6 @@ pub fn threads(documents: &[DocumentRecord]) -> Threads {
         *i = position[*i];
     }
     out
-}
-
-/// The subject with its reply and forward prefixes removed, case kept.
-fn strip_prefixes(subject: &str) -> String {
-    let mut s = subject.trim();
-    for _ in 0..16 {
-        let Some((head, rest)) = s.split_once(':') else { break };
-        let h = head.trim().to_lowercase();
-        let h = h.split('[').next().unwrap_or(&h).trim().to_owned();
-        if matches!(
-            h.as_str(),
-            "re" | "aw"
-                | "sv"
-                | "antw"
-                | "ref"
-                | "rif"
-                | "odp"
-                | "vs"
-                | "r"
-                | "fw"
-                | "fwd"
-                | "wg"
-                | "tr"
-        ) {
-            s = rest.trim_start();
-        } else {
-            break;
-        }
-    }
-    s.to_owned()
 }
 
 /// Orders messages depth-first from the roots, siblings by date then id, and sets depths.
@@ -600,6 +527,5 @@ mod tests {
     fn thread_ids_print_and_parse() {
         let id = ThreadId::of_root("a@x");
         assert_eq!(id.to_string().parse::<ThreadId>().unwrap(), id);
-        assert_eq!(base_subject("Re: [legal] AW: Renewal  notice"), "renewal notice");
     }
 }

@@ -12,19 +12,6 @@
 
 use crate::extract::draft::{BlockKind, Draft, DraftBlock};
 
-/// Reply prefixes of subjects, lower-case, without the colon (English, German, Nordic, Dutch,
-/// French, Spanish, Italian, Portuguese, Polish, Finnish).
-const REPLY_PREFIXES: [&str; 9] = ["re", "aw", "sv", "antw", "ref", "rif", "odp", "vs", "r"];
-
-/// Whether a subject line is a reply's ("Re: ...", "AW: ...", "RE[2]: ...").
-pub(crate) fn is_reply_subject(subject: &str) -> bool {
-    let s = subject.trim_start().to_lowercase();
-    let Some((head, _)) = s.split_once(':') else { return false };
-    let head = head.trim();
-    let head = head.split('[').next().unwrap_or(head).trim();
-    REPLY_PREFIXES.contains(&head)
-}
-
 /// Whether this message is a reply (see the module documentation).
 fn is_reply(draft: &Draft) -> bool {
     let has = |k: &str| draft.metadata.get(k).is_some_and(|v| v.iter().any(|x| !x.is_empty()));
@@ -34,7 +21,7 @@ fn is_reply(draft: &Draft) -> bool {
             .metadata
             .get("subject")
             .and_then(|s| s.first())
-            .is_some_and(|s| is_reply_subject(s))
+            .is_some_and(|s| crate::extract::subject::is_reply(s))
 }
 
 /// An attribution line: "On <date>, <name> wrote:" and its translations, or a line ending in
@@ -219,9 +206,5 @@ mod tests {
         let mut d = draft("Fwd: Contract", None, &["> a quoted line in a forward"]);
         mark_quotes(&mut d);
         assert_eq!(d.blocks[0].kind, BlockKind::Paragraph);
-        assert!(
-            is_reply_subject("Re: x") && is_reply_subject("RE[2]: x") && is_reply_subject("AW: x")
-        );
-        assert!(!is_reply_subject("Regarding: x") && !is_reply_subject("Renewal"));
     }
 }
