@@ -30,6 +30,8 @@ mod docx;
 pub(crate) mod draft;
 #[cfg(feature = "email")]
 mod email;
+#[cfg(any(feature = "docx", feature = "doc", feature = "odt"))]
+mod numbers;
 #[cfg(feature = "odt")]
 mod odt;
 #[cfg(feature = "pdf")]

@@ -22,6 +22,7 @@ use std::collections::HashMap;
 
 use crate::extract::archive::Package;
 use crate::extract::draft::{BlockKind, Budget, Draft, DraftBlock, ExtractError};
+use crate::extract::numbers::{letters, roman};
 use crate::extract::xml::{Elem, Ev, XmlStream};
 
 /// How one level of a list style renders its label.
@@ -224,53 +225,15 @@ fn read_styles(
 
 /// Renders `n` in a list number format.
 fn format_number(n: u64, format: &str) -> String {
+    let n = i64::try_from(n).unwrap_or(i64::MAX);
     match format {
-        "a" => alpha(n, b'a'),
-        "A" => alpha(n, b'A'),
+        "a" => letters(n, false),
+        "A" => letters(n, true),
         "i" => roman(n).to_lowercase(),
         "I" => roman(n),
         "" => String::new(),
         _ => n.to_string(),
     }
-}
-
-/// a, b, ..., z, aa, bb, ... (the way word processors letter lists).
-fn alpha(n: u64, base: u8) -> String {
-    if n == 0 {
-        return "0".into();
-    }
-    let letter = char::from(base + ((n - 1) % 26) as u8);
-    let times = ((n - 1) / 26 + 1).min(64) as usize;
-    std::iter::repeat_n(letter, times).collect()
-}
-
-fn roman(mut n: u64) -> String {
-    if n == 0 || n >= 4000 {
-        return n.to_string();
-    }
-    const TABLE: [(u64, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut out = String::new();
-    for (value, numeral) in TABLE {
-        while n >= value {
-            out.push_str(numeral);
-            n -= value;
-        }
-    }
-    out
 }
 
 /// The label of a paragraph at `level` (1-based) whose counters are `counters` (one per level).

@@ -211,27 +211,8 @@ pub fn docx(dirs: &[PathBuf], soffice: &Path) -> crate::error::Result<DocxReport
         return Err(Error::invalid_argument(format!("no .docx files under {}", names.join(", "))));
     }
 
-    let start = Instant::now();
-    let reference = libreoffice_texts(&files, soffice)?;
-    let libreoffice_seconds = start.elapsed().as_secs_f64();
-    if reference.iter().all(Option::is_none) {
-        return Err(Error::invalid_argument(format!(
-            "LibreOffice (`{}`) converted none of {} files",
-            soffice.display(),
-            files.len()
-        )));
-    }
-
-    let start = Instant::now();
-    let options = ExtractOptions::default();
-    let ours: Vec<Result<Document, String>> = files
-        .iter()
-        .map(|f| match clausal::extract(f, &options) {
-            Ok(docs) => docs.into_iter().next().ok_or_else(|| "no document".to_owned()),
-            Err(e) => Err(e.to_string()),
-        })
-        .collect();
-    let extract_seconds = start.elapsed().as_secs_f64();
+    let (reference, libreoffice_seconds) = reference_texts(&files, soffice)?;
+    let (ours, extract_seconds) = first_documents(&files);
 
     let mut report = DocxReport {
         files: files.len(),
@@ -293,6 +274,39 @@ pub fn docx(dirs: &[PathBuf], soffice: &Path) -> crate::error::Result<DocxReport
     report.mean_word_f1 = f1_sum / report.scored.max(1) as f64;
     report.pooled_word_f1 = if weights == 0 { 1.0 } else { weighted_sum / weights as f64 };
     Ok(report)
+}
+
+/// LibreOffice's text of each file (`None` where it wrote none) and the seconds it took; an
+/// error when it converted none of them.
+pub(crate) fn reference_texts(
+    files: &[PathBuf],
+    soffice: &Path,
+) -> crate::error::Result<(Vec<Option<String>>, f64)> {
+    let start = Instant::now();
+    let reference = libreoffice_texts(files, soffice)?;
+    if reference.iter().all(Option::is_none) {
+        return Err(Error::invalid_argument(format!(
+            "LibreOffice (`{}`) converted none of {} files",
+            soffice.display(),
+            files.len()
+        )));
+    }
+    Ok((reference, start.elapsed().as_secs_f64()))
+}
+
+/// The first document clausal extracts from each file (the file's own; attachments and
+/// embedded files are other documents) or the error, and the seconds it took.
+pub(crate) fn first_documents(files: &[PathBuf]) -> (Vec<Result<Document, String>>, f64) {
+    let start = Instant::now();
+    let options = ExtractOptions::default();
+    let ours = files
+        .iter()
+        .map(|f| match clausal::extract(f, &options) {
+            Ok(docs) => docs.into_iter().next().ok_or_else(|| "no document".to_owned()),
+            Err(e) => Err(e.to_string()),
+        })
+        .collect();
+    (ours, start.elapsed().as_secs_f64())
 }
 
 /// The `.docx` files under `dir`, recursively (any case of the extension).

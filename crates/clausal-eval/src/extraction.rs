@@ -204,7 +204,8 @@ fn list_files(dir: &Path) -> crate::error::Result<Vec<PathBuf>> {
     Ok(files)
 }
 
-fn list_files_recursive(dir: &Path) -> crate::error::Result<Vec<PathBuf>> {
+/// Every file under `dir`, recursively, sorted by path.
+pub(crate) fn list_files_recursive(dir: &Path) -> crate::error::Result<Vec<PathBuf>> {
     let mut out = Vec::new();
     let mut stack = vec![dir.to_path_buf()];
     while let Some(d) = stack.pop() {

@@ -16,13 +16,14 @@
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::time::Instant;
 
 use serde::Serialize;
 
 use super::textsim;
 use crate::error::Error;
-use clausal::{BlockKind, Document, ExtractOptions};
+#[cfg(test)]
+use clausal::ExtractOptions;
+use clausal::{BlockKind, Document};
 
 /// The lowest acceptable mean word F1 per format (issue 24's bar), notes aside (module docs).
 pub const MIN_OFFICE_WORD_F1: f64 = 0.98;
@@ -104,7 +105,11 @@ impl OfficeReport {
 pub fn office(dirs: &[PathBuf], soffice: &Path) -> crate::error::Result<OfficeReport> {
     let mut files = Vec::new();
     for dir in dirs {
-        office_files(dir, &mut files)?;
+        files.extend(
+            crate::extraction::list_files_recursive(dir)?
+                .into_iter()
+                .filter(|p| OFFICE_EXTENSIONS.contains(&extension(p).as_str())),
+        );
     }
     files.sort();
     files.dedup();
@@ -115,27 +120,8 @@ pub fn office(dirs: &[PathBuf], soffice: &Path) -> crate::error::Result<OfficeRe
             names.join(", ")
         )));
     }
-    let start = Instant::now();
-    let reference = crate::docx::libreoffice_texts(&files, soffice)?;
-    let libreoffice_seconds = start.elapsed().as_secs_f64();
-    if reference.iter().all(Option::is_none) {
-        return Err(Error::invalid_argument(format!(
-            "LibreOffice (`{}`) converted none of {} files",
-            soffice.display(),
-            files.len()
-        )));
-    }
-    let start = Instant::now();
-    let options = ExtractOptions::default();
-    let ours: Vec<Result<Document, String>> = files
-        .iter()
-        .map(|f| match clausal::extract(f, &options) {
-            // The file's own document; attachments and embedded files are other documents.
-            Ok(docs) => docs.into_iter().next().ok_or_else(|| "no document".to_owned()),
-            Err(e) => Err(e.to_string()),
-        })
-        .collect();
-    let extract_seconds = start.elapsed().as_secs_f64();
+    let (reference, libreoffice_seconds) = crate::docx::reference_texts(&files, soffice)?;
+    let (ours, extract_seconds) = crate::docx::first_documents(&files);
 
     let mut report = OfficeReport {
         files: files.len(),
@@ -219,23 +205,6 @@ fn body_text(doc: &Document) -> String {
 
 fn extension(path: &Path) -> String {
     path.extension().and_then(|e| e.to_str()).unwrap_or("").to_ascii_lowercase()
-}
-
-/// The `.doc`, `.rtf` and `.odt` files under `dir`, recursively (any case of the extension).
-fn office_files(dir: &Path, out: &mut Vec<PathBuf>) -> crate::error::Result<()> {
-    let mut entries: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            office_files(&path, out)?;
-        } else if OFFICE_EXTENSIONS.contains(&extension(&path).as_str()) {
-            out.push(path);
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

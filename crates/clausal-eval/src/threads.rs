@@ -14,7 +14,7 @@ use std::path::{Path, PathBuf};
 
 use serde::Serialize;
 
-use crate::error::{Error, Result};
+use crate::error::Result;
 use clausal::{DocId, DocKind, DocumentRecord, Embedder, Index, IngestOptions, ModelIdentity};
 
 /// A reply not joined as expected.
@@ -85,22 +85,6 @@ fn ids(d: &DocumentRecord, key: &str) -> Vec<String> {
     out
 }
 
-fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
-    let mut entries: Vec<PathBuf> = std::fs::read_dir(dir)
-        .map_err(|e| Error::io(dir, e))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .collect();
-    entries.sort();
-    for path in entries {
-        if path.is_dir() {
-            files_under(&path, out)?;
-        } else {
-            out.push(path);
-        }
-    }
-    Ok(())
-}
-
 /// Ingests the files under `dirs` into fresh indexes under `work` and scores the threads (see
 /// the module documentation).
 ///
@@ -110,7 +94,7 @@ fn files_under(dir: &Path, out: &mut Vec<PathBuf>) -> Result<()> {
 pub fn threads(dirs: &[PathBuf], work: &Path, embedder: &dyn Embedder) -> Result<ThreadsReport> {
     let mut files = Vec::new();
     for dir in dirs {
-        files_under(dir, &mut files)?;
+        files.extend(crate::extraction::list_files_recursive(dir)?);
     }
     let identity = ModelIdentity::of(embedder);
     let options = IngestOptions::default();

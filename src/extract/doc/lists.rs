@@ -15,6 +15,7 @@
 use std::collections::HashMap;
 
 use super::bytes::{i32_at, slice, u8_at, u16_at, u32_at};
+use crate::extract::numbers::{letters, roman};
 
 const LEVELS: usize = 9;
 /// Most list definitions and overrides read.
@@ -268,47 +269,4 @@ pub(super) fn format_number(n: i64, nfc: u8) -> String {
         23 | 255 => String::new(),
         _ => n.to_string(),
     }
-}
-
-/// Word's letter numbering: a..z, then aa..zz, aaa.. (the letter repeated).
-fn letters(n: i64, upper: bool) -> String {
-    if n <= 0 {
-        return n.to_string();
-    }
-    let n = n - 1;
-    let letter = char::from(b'a' + (n % 26) as u8);
-    let count = (n / 26 + 1).min(64) as usize;
-    let s: String = std::iter::repeat_n(letter, count).collect();
-    if upper { s.to_uppercase() } else { s }
-}
-
-/// Roman numerals for 1..=3999 (decimal outside that range).
-fn roman(n: i64) -> String {
-    if !(1..4000).contains(&n) {
-        return n.to_string();
-    }
-    const TABLE: [(i64, &str); 13] = [
-        (1000, "M"),
-        (900, "CM"),
-        (500, "D"),
-        (400, "CD"),
-        (100, "C"),
-        (90, "XC"),
-        (50, "L"),
-        (40, "XL"),
-        (10, "X"),
-        (9, "IX"),
-        (5, "V"),
-        (4, "IV"),
-        (1, "I"),
-    ];
-    let mut n = n;
-    let mut out = String::new();
-    for (v, s) in TABLE {
-        while n >= v {
-            out.push_str(s);
-            n -= v;
-        }
-    }
-    out
 }
