@@ -205,8 +205,8 @@ pub use embed::{
 };
 pub use error::{Error, ErrorKind, Fault, Result};
 pub use extract::{
-    Block, BlockKind, DocId, DocKind, Document, ExtractOptions, Limits, PageInfo, Span, extract,
-    extract_bytes,
+    Block, BlockKind, DocId, DocKind, Document, ExtractOptions, Limits, OcrOptions, OcrWord,
+    PageInfo, PageOcr, Span, extract, extract_bytes,
 };
 pub use index::records::{ClauseRecord, DocumentRecord};
 pub use index::{

@@ -9,6 +9,7 @@ mod extract;
 mod fixtures;
 mod fuzz_regressions;
 mod index;
+mod ocr;
 mod packs;
 mod review;
 mod risk;

@@ -29,12 +29,15 @@ pub struct DraftBlock {
 }
 
 /// Facts about one page (PDF).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct PageInfo {
     /// 1-based.
     pub number: u32,
-    /// The page has images but no text layer: it needs OCR (reported, never silently empty).
+    /// The page has no usable text layer (images only, or glyph soup): it needs OCR (reported,
+    /// never silently empty).
     pub needs_ocr: bool,
+    /// What OCR read on the page, when it ran.
+    pub ocr: Option<super::PageOcr>,
 }
 
 /// An embedded file (email attachment, PDF embedded file, ...). The name is metadata only and
@@ -47,7 +50,7 @@ pub struct Attachment {
 }
 
 /// The result of extracting one file (or one message of an mbox).
-#[derive(Clone, Debug, Default, PartialEq, Eq)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Draft {
     pub title: Option<String>,
     /// Multi-valued metadata. Keys are lower-case: email: "from", "to", "cc", "bcc", "date"
@@ -118,6 +121,78 @@ impl Default for Limits {
     }
 }
 
+/// OCR of PDF pages that have no usable text layer (images only, or a text layer that is glyph
+/// soup), by [Tesseract](https://github.com/tesseract-ocr/tesseract) run as a supervised
+/// subprocess (cargo feature `ocr`). Used as `OcrOptions { languages: "eng+deu".into(),
+/// ..Default::default() }`; always write the `..Default::default()`: fields may be added.
+///
+/// When `enabled` is set but Tesseract cannot be started, or clausal was built without the
+/// `ocr` feature, the document still extracts and carries a warning naming the pages that have
+/// no text ("page 3 has no text layer; OCR is not available: install tesseract-ocr").
+#[derive(Clone, Debug)]
+pub struct OcrOptions {
+    /// Run OCR at all (default on).
+    pub enabled: bool,
+    /// The `tesseract` program (default: `CLAUSAL_TESSERACT`, else `tesseract` on `PATH`).
+    pub tesseract: std::path::PathBuf,
+    /// Poppler's `pdftoppm`, which renders pages that are not one plain image (default:
+    /// `CLAUSAL_PDFTOPPM`, else `pdftoppm` on `PATH`).
+    pub pdftoppm: std::path::PathBuf,
+    /// Tesseract language codes joined by `+` (default `eng`).
+    pub languages: String,
+    /// Resolution pages are rendered at (default 300).
+    pub dpi: u32,
+    /// Pages OCR'd per document; later pages keep their (missing) text and a warning.
+    pub max_pages: u32,
+    /// Pixels of one page image: an image declaring more is not handed to a decoder, and a
+    /// rendering is made at a lower resolution (down to 100 dpi) to stay under it.
+    pub max_pixels: u64,
+    /// Wall time of one page (rendering and recognition); the subprocess is killed after it.
+    pub page_timeout: Duration,
+    /// Address space of one subprocess, bytes (`ulimit -v` on Unix).
+    pub max_memory: u64,
+}
+
+impl Default for OcrOptions {
+    fn default() -> OcrOptions {
+        let program = |var: &str, name: &str| {
+            std::env::var_os(var)
+                .filter(|v| !v.is_empty())
+                .map_or_else(|| std::path::PathBuf::from(name), std::path::PathBuf::from)
+        };
+        OcrOptions {
+            enabled: true,
+            tesseract: program("CLAUSAL_TESSERACT", "tesseract"),
+            pdftoppm: program("CLAUSAL_PDFTOPPM", "pdftoppm"),
+            languages: "eng".into(),
+            dpi: 300,
+            max_pages: 2_000,
+            max_pixels: 60_000_000,
+            page_timeout: Duration::from_secs(60),
+            max_memory: 2 << 30,
+        }
+    }
+}
+
+impl OcrOptions {
+    /// The OCR engine's version line ("tesseract 5.3.0"), or a message that says why OCR is not
+    /// available and how to get it. Checked once per program path and process.
+    ///
+    /// # Errors
+    ///
+    /// The message, when Tesseract cannot be run or clausal was built without `ocr`.
+    pub fn engine(&self) -> std::result::Result<String, String> {
+        #[cfg(all(feature = "ocr", feature = "pdf"))]
+        {
+            super::ocr::engine(self)
+        }
+        #[cfg(not(all(feature = "ocr", feature = "pdf")))]
+        {
+            Err("OCR is not available: clausal was built without its `ocr` feature".into())
+        }
+    }
+}
+
 /// Why a document could not be extracted.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub enum ExtractError {
@@ -173,6 +248,8 @@ impl ExtractError {
 #[derive(Debug)]
 pub struct Budget {
     pub limits: Limits,
+    /// Whether and how pages without a text layer are OCR'd.
+    pub ocr: OcrOptions,
     decompressed: u64,
     deadline: Instant,
 }
@@ -180,7 +257,14 @@ pub struct Budget {
 impl Budget {
     pub fn new(limits: Limits) -> Budget {
         let deadline = Instant::now() + limits.max_time;
-        Budget { limits, decompressed: 0, deadline }
+        Budget { limits, ocr: OcrOptions::default(), decompressed: 0, deadline }
+    }
+
+    /// Moves the wall-time deadline later by `spent`: OCR has its own time limits (per page), so
+    /// the time it takes is not charged to [`Limits::max_time`].
+    #[cfg_attr(not(feature = "ocr"), allow(dead_code))]
+    pub fn exclude_time(&mut self, spent: Duration) {
+        self.deadline += spent;
     }
 
     /// Records `bytes` more decompressed bytes of one part. Bytes are counted even when the part

@@ -32,6 +32,8 @@ pub(crate) mod draft;
 mod email;
 #[cfg(any(feature = "docx", feature = "doc", feature = "odt"))]
 mod numbers;
+#[cfg(all(feature = "ocr", feature = "pdf"))]
+mod ocr;
 #[cfg(feature = "odt")]
 mod odt;
 #[cfg(feature = "pdf")]
@@ -51,8 +53,8 @@ use std::path::Path;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
-pub use draft::Limits;
 use draft::{Attachment, Budget, Draft, ExtractError};
+pub use draft::{Limits, OcrOptions};
 
 use crate::error::{Error, ErrorKind};
 
@@ -177,17 +179,51 @@ pub struct Block {
 }
 
 /// Facts about one page of a paged document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct PageInfo {
     /// 1-based page number.
     pub number: u32,
-    /// The page shows images but has no text layer: its text needs OCR, which clausal does not
-    /// do. Reported so that an empty page is never mistaken for a blank one.
+    /// The page has no usable text layer: it shows images and has no text, or its text layer is
+    /// glyph soup (a font without a Unicode mapping). Its text comes from OCR when
+    /// [`PageInfo::ocr`] is set; otherwise the document's warnings say why not, so that an
+    /// empty page is never mistaken for a blank one.
     pub needs_ocr: bool,
+    /// What OCR read on the page, when it ran ([`OcrOptions`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub ocr: Option<PageOcr>,
+}
+
+/// The OCR of one page: which engine read it, how sure it was, and where each word is.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct PageOcr {
+    /// The engine and its version ("tesseract 5.3.0").
+    pub engine: String,
+    /// The engine's language codes ("eng").
+    pub languages: String,
+    /// Resolution of the image read, pixels per inch.
+    pub dpi: u32,
+    /// `true` when the page was rendered to an image; `false` when its own image was read.
+    pub rendered: bool,
+    /// Mean word confidence, 0 to 1.
+    pub confidence: f32,
+    /// The words in reading order.
+    pub words: Vec<OcrWord>,
+}
+
+/// A word read by OCR.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct OcrWord {
+    /// The word as read.
+    pub text: String,
+    /// `[left, top, right, bottom]` in points from the top-left corner of the page as shown
+    /// (after `/Rotate`).
+    pub bbox: [f32; 4],
+    /// The engine's confidence, 0 to 1.
+    pub confidence: f32,
 }
 
 /// One extracted document.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[non_exhaustive]
 pub struct Document {
     /// Content hash of the source bytes.
@@ -252,6 +288,9 @@ pub struct ExtractOptions {
     /// For DOCX with tracked changes: the original text (deletions in, insertions out) instead
     /// of the text with all changes accepted.
     pub original_revisions: bool,
+    /// OCR of PDF pages without a usable text layer (on by default; needs the `ocr` feature and
+    /// Tesseract at run time).
+    pub ocr: OcrOptions,
 }
 
 /// Extracts the documents in a file.
@@ -301,6 +340,7 @@ pub fn extract_bytes(
         seen: &mut seen,
         budget: Budget::new(options.limits.clone()),
     };
+    job.budget.ocr = options.ocr.clone();
     job.file(bytes, source, None, 0, &Format::detect(bytes, source))?;
     Ok(out)
 }
@@ -678,7 +718,7 @@ fn assemble(
         pages: draft
             .pages
             .into_iter()
-            .map(|p| PageInfo { number: p.number, needs_ocr: p.needs_ocr })
+            .map(|p| PageInfo { number: p.number, needs_ocr: p.needs_ocr, ocr: p.ocr })
             .collect(),
         warnings: draft.warnings,
     }

@@ -15,6 +15,9 @@ use super::font::{Font, Glyph};
 use super::{Ctx, MAX_GLYPHS_PER_PAGE, deref, dict_of, num};
 use crate::extract::draft::ExtractError;
 
+/// The most image XObjects recorded per page (all are still painted, none is decoded here).
+pub const MAX_IMAGES_PER_PAGE: usize = 4096;
+
 /// An affine matrix `[a b c d e f]` in PDF's row-vector convention.
 type Matrix = [f32; 6];
 
@@ -69,12 +72,30 @@ struct GState {
     rise: f32,
 }
 
+/// An image XObject painted on a page: what OCR needs to use it instead of rasterizing.
+#[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "ocr"), allow(dead_code))]
+pub struct PaintedImage {
+    /// The image stream (`None` for a direct object, which the OCR step rasterizes instead).
+    pub id: Option<ObjectId>,
+    /// The CTM that maps the image's unit square onto the page.
+    pub ctm: [f32; 6],
+    /// `/Width` and `/Height` as declared (0 when missing).
+    pub width: u64,
+    /// See `width`.
+    pub height: u64,
+}
+
 /// The interpretation of one page.
 pub struct Run {
     /// Glyphs in content order.
     pub glyphs: Vec<PGlyph>,
     /// The page paints images (XObjects or inline).
     pub saw_image: bool,
+    /// Image XObjects painted, in order (at most [`MAX_IMAGES_PER_PAGE`]).
+    pub images: Vec<PaintedImage>,
+    /// Inline images (`BI ... EI`) painted.
+    pub inline_images: u32,
     rotate: u8,
     media: [f32; 4],
     full: bool,
@@ -93,7 +114,15 @@ impl Run {
     /// A run for a page with this media box and `/Rotate`.
     pub fn new(media: [f32; 4], rotate: i64) -> Run {
         let r = ((rotate.rem_euclid(360) + 45) / 90 % 4) as u8;
-        Run { glyphs: Vec::new(), saw_image: false, rotate: r, media, full: false }
+        Run {
+            glyphs: Vec::new(),
+            saw_image: false,
+            images: Vec::new(),
+            inline_images: 0,
+            rotate: r,
+            media,
+            full: false,
+        }
     }
 
     fn upright(&self, x: f32, y: f32) -> (f32, f32) {
@@ -348,7 +377,12 @@ impl Run {
                         }
                     }
                 }
-                "BI" | "ID" | "EI" => self.saw_image = true,
+                "BI" | "ID" | "EI" => {
+                    self.saw_image = true;
+                    if op.operator == "EI" {
+                        self.inline_images = self.inline_images.saturating_add(1);
+                    }
+                }
                 "Do" => {
                     let Some(Object::Name(name)) = args.first() else { continue };
                     let Some(entry) = xobjects.and_then(|x| x.get(name).ok()) else { continue };
@@ -358,7 +392,26 @@ impl Run {
                     };
                     let Object::Stream(s) = obj else { continue };
                     match s.dict.get(b"Subtype").ok().and_then(|o| o.as_name().ok()) {
-                        Some(b"Image") => self.saw_image = true,
+                        Some(b"Image") => {
+                            self.saw_image = true;
+                            if self.images.len() < MAX_IMAGES_PER_PAGE {
+                                let dim = |k: &[u8]| {
+                                    s.dict
+                                        .get(k)
+                                        .ok()
+                                        .and_then(|o| deref(doc, o))
+                                        .and_then(|o| o.as_i64().ok())
+                                        .and_then(|v| u64::try_from(v).ok())
+                                        .unwrap_or(0)
+                                };
+                                self.images.push(PaintedImage {
+                                    id,
+                                    ctm: gs.ctm,
+                                    width: dim(b"Width"),
+                                    height: dim(b"Height"),
+                                });
+                            }
+                        }
                         Some(b"Form") => {
                             let max_depth = ctx_depth(ctx);
                             if depth >= max_depth || id.is_some_and(|id| forms.contains(&id)) {

@@ -14,6 +14,9 @@ pub(crate) mod content;
 pub(crate) mod font;
 pub(crate) mod glyphs;
 pub(crate) mod layout;
+#[cfg(feature = "ocr")]
+mod scan;
+mod soup;
 
 use std::collections::{HashMap, HashSet};
 use std::rc::Rc;
@@ -332,6 +335,9 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
 
     let mut ctx = Ctx::new(budget);
     let mut page_lines: Vec<(Vec<Line>, [f32; 4])> = Vec::with_capacity(pages.len());
+    #[cfg(feature = "ocr")]
+    let mut candidates = Vec::new();
+    let mut no_text = Vec::new();
     let empty = Dictionary::new();
     for (i, page) in pages.iter().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -343,15 +349,51 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
         run.run(&doc, &data, resources, &mut ctx)?;
         run.annotations(&doc, page.dict, &mut ctx)?;
         let has_text = run.glyphs.iter().any(|g| !g.text.trim().is_empty());
-        let needs_ocr = run.saw_image && !has_text;
-        if needs_ocr {
-            ctx.warn(format!("page {number}: images without a text layer (needs OCR)"));
-        }
-        draft.pages.push(PageInfo { number, needs_ocr });
         let bounds = run.bounds();
+        let (images, inline_images) = (std::mem::take(&mut run.images), run.inline_images);
+        let saw_image = run.saw_image;
         let lines = layout::lines(run.glyphs);
+        let soup = has_text && {
+            let text: Vec<&str> = lines.iter().map(|l| l.text.as_str()).collect();
+            soup::is_glyph_soup(&text.join("\n"))
+        };
+        if soup {
+            ctx.warn(format!("page {number}: the text layer is not text (glyph soup)"));
+        }
+        let needs_ocr = (saw_image && !has_text) || soup;
+        if needs_ocr {
+            no_text.push(number);
+            #[cfg(feature = "ocr")]
+            candidates.push(scan::Candidate {
+                index: i,
+                number,
+                bounds,
+                rotate: (page.rotate.rem_euclid(360) + 45) / 90 % 4 * 90,
+                images,
+                inline_images,
+            });
+        }
+        #[cfg(not(feature = "ocr"))]
+        let _ = (images, inline_images);
+        draft.pages.push(PageInfo { number, needs_ocr, ocr: None });
         page_lines.push((lines, bounds));
     }
+    #[cfg(feature = "ocr")]
+    for read in scan::read_pages(bytes, &doc, candidates, &mut draft, &mut ctx) {
+        if let Some(page) = page_lines.get_mut(read.index) {
+            page.0 = read.lines;
+        }
+    }
+    #[cfg(not(feature = "ocr"))]
+    if !no_text.is_empty() {
+        let why = if ctx.budget.ocr.enabled {
+            "OCR is not available: clausal was built without its `ocr` feature"
+        } else {
+            "OCR is off"
+        };
+        ctx.warn(format!("{} no text layer; {why}", pages_have(&no_text)));
+    }
+    let _ = no_text;
     let furniture = find_furniture(&page_lines);
     for (i, (lines, _)) in page_lines.iter().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);
@@ -361,6 +403,36 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
     attachments(&doc, root, &pages, &mut draft, &mut ctx)?;
     draft.warnings.append(&mut ctx.warnings);
     Ok(draft)
+}
+
+/// "page 3 has" or "pages 1–4, 7 have".
+pub(crate) fn pages_have(numbers: &[u32]) -> String {
+    if let [n] = numbers {
+        format!("page {n} has")
+    } else {
+        format!("pages {} have", ranges(numbers))
+    }
+}
+
+/// "page 3" or "pages 1–4, 7".
+#[cfg_attr(not(feature = "ocr"), allow(dead_code))]
+pub(crate) fn page_list(numbers: &[u32]) -> String {
+    if let [n] = numbers { format!("page {n}") } else { format!("pages {}", ranges(numbers)) }
+}
+
+fn ranges(numbers: &[u32]) -> String {
+    let mut out: Vec<String> = Vec::new();
+    let mut i = 0;
+    while let Some(&start) = numbers.get(i) {
+        let mut end = start;
+        while numbers.get(i + 1) == Some(&(end + 1)) {
+            end += 1;
+            i += 1;
+        }
+        out.push(if end == start { start.to_string() } else { format!("{start}–{end}") });
+        i += 1;
+    }
+    out.join(", ")
 }
 
 fn page_content(doc: &Document, page: &Dictionary, ctx: &mut Ctx) -> Result<Vec<u8>, ExtractError> {

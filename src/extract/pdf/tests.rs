@@ -78,7 +78,7 @@ fn simple_text() {
     assert_eq!(text_of(&d), "Hello World");
     assert_eq!(d.blocks[0].kind, BlockKind::Paragraph);
     assert_eq!(d.blocks[0].page, Some(1));
-    assert_eq!(d.pages, vec![PageInfo { number: 1, needs_ocr: false }]);
+    assert_eq!(d.pages, vec![PageInfo { number: 1, needs_ocr: false, ocr: None }]);
 }
 
 #[test]
@@ -282,9 +282,14 @@ fn image_only_page_needs_ocr() {
         },
         None,
     );
-    let d = run(&pdf).expect("extract");
+    // With OCR off (this test must not depend on Tesseract being installed; tests/ocr.rs
+    // covers OCR itself), the page says so instead of being silently empty.
+    let mut budget = Budget::new(Limits::default());
+    budget.ocr.enabled = false;
+    let d = extract(&pdf, &mut budget).expect("extract");
     assert!(d.pages[0].needs_ocr);
-    assert!(d.warnings.iter().any(|w| w.contains("OCR")));
+    assert!(d.pages[0].ocr.is_none());
+    assert_eq!(d.warnings, ["page 1 has no text layer; OCR is off"]);
 }
 
 #[test]
