@@ -575,10 +575,34 @@ pub struct IngestArgs {
     /// processes split an archive with no coordination.
     #[arg(long, value_name = "I/N")]
     pub shard: Option<String>,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
     /// Print JSON lines (one per commit, one per failed file, then the report) instead of a
     /// progress bar and a summary.
     #[arg(long)]
     pub json: bool,
+}
+
+/// OCR of PDF pages without a usable text layer (Tesseract, found at run time).
+#[derive(Args, Debug, Clone)]
+pub struct OcrArgs {
+    /// Do not OCR pages without a text layer (they stay empty, with a warning).
+    #[arg(long)]
+    pub no_ocr: bool,
+    /// Tesseract languages, joined by `+` (installed as tesseract-ocr-LANG packages).
+    #[arg(long, value_name = "LANGS", default_value = "eng")]
+    pub ocr_lang: String,
+}
+
+impl OcrArgs {
+    /// The engine's OCR options.
+    pub fn options(&self) -> clausal::OcrOptions {
+        clausal::OcrOptions {
+            enabled: !self.no_ocr,
+            languages: self.ocr_lang.clone(),
+            ..clausal::OcrOptions::default()
+        }
+    }
 }
 
 #[derive(Args, Debug)]
@@ -800,6 +824,8 @@ pub struct ExtractArgs {
     /// For DOCX with tracked changes, the original text instead of the changes accepted.
     #[arg(long)]
     pub original: bool,
+    #[command(flatten)]
+    pub ocr: OcrArgs,
 }
 
 #[derive(Args, Debug)]

@@ -32,11 +32,13 @@ struct LimitsSpec {
 pub(crate) fn options(
     all_text: bool,
     original: bool,
+    ocr: bool,
     limits: Option<&str>,
 ) -> PyResult<ExtractOptions> {
     let mut options = ExtractOptions {
         keep_furniture: all_text,
         original_revisions: original,
+        ocr: clausal::OcrOptions { enabled: ocr, ..Default::default() },
         ..Default::default()
     };
     let Some(json) = limits else { return Ok(options) };
@@ -79,18 +81,20 @@ fn read(
 }
 
 /// The documents in a file (an email gives itself and its attachments), as `clausal extract
-/// --json` prints them (JSON array). With `data`, those bytes are read, named `path`.
+/// --json` prints them (JSON array). With `data`, those bytes are read, named `path`. `ocr`
+/// reads PDF pages without a text layer with Tesseract when it is installed.
 #[pyfunction]
-#[pyo3(signature = (path, *, data = None, all_text = false, original = false, limits = None))]
+#[pyo3(signature = (path, *, data = None, all_text = false, original = false, ocr = true, limits = None))]
 pub fn extract(
     py: Python<'_>,
     path: PathBuf,
     data: Option<Vec<u8>>,
     all_text: bool,
     original: bool,
+    ocr: bool,
     limits: Option<&str>,
 ) -> PyResult<String> {
-    to_json(&read(py, path, data, &options(all_text, original, limits)?)?)
+    to_json(&read(py, path, data, &options(all_text, original, ocr, limits)?)?)
 }
 
 /// The documents of a file, each with its role and its typed clauses (text, kinds, facts)
@@ -103,7 +107,7 @@ pub fn clauses(
     data: Option<Vec<u8>>,
     limits: Option<&str>,
 ) -> PyResult<String> {
-    let docs = read(py, path, data, &options(false, false, limits)?)?;
+    let docs = read(py, path, data, &options(false, false, true, limits)?)?;
     let out = py
         .detach(|| -> clausal::Result<serde_json::Value> {
             let classifier = clausal::Classifier::bundled()?;

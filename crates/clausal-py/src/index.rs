@@ -193,7 +193,7 @@ impl Index {
     ) -> PyResult<String> {
         let shard = shard.map(|(n, of)| clausal::Shard::new(n, of)).transpose().or_raise()?;
         let options = IngestOptions {
-            extract: crate::extract::options(false, false, limits)?,
+            extract: crate::extract::options(false, false, true, limits)?,
             prune,
             commit_every: commit_every.max(1),
             shard,

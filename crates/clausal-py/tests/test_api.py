@@ -204,7 +204,10 @@ def test_ctrl_c_stops_an_ingest_and_keeps_what_it_committed(tmp_path, model, sam
     def interrupt_once(event, sent=[]):
         if event["event"] == "file" and not sent:
             sent.append(True)
-            os.kill(os.getpid(), signal.SIGINT)
+            # Sent to this (the main) thread, as a terminal's Ctrl-C is handled: `os.kill` of
+            # the process may land on one of the engine's threads, and Python would then see
+            # it only after the ingest had run on (a flaky test, not a flaky stop).
+            signal.raise_signal(signal.SIGINT)
 
     with pytest.raises(KeyboardInterrupt):
         index.ingest(samples, model, commit_every=2, progress=interrupt_once)

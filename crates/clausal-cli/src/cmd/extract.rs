@@ -12,6 +12,7 @@ pub fn run(args: ExtractArgs) -> anyhow::Result<ExitCode> {
     let options = ExtractOptions {
         keep_furniture: args.all_text,
         original_revisions: args.original,
+        ocr: args.ocr.options(),
         ..Default::default()
     };
     let mut out = BufWriter::new(io::stdout().lock());

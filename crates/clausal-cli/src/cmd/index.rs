@@ -25,6 +25,7 @@ pub fn ingest(args: IngestArgs) -> anyhow::Result<ExitCode> {
         prune: args.prune,
         commit_every: args.commit_every.max(1),
         shard,
+        extract: clausal::ExtractOptions { ocr: args.ocr.options(), ..Default::default() },
         ..Default::default()
     };
     let report = if args.json {

@@ -624,18 +624,26 @@ def extract(
     data: bytes | None = None,
     all_text: bool = False,
     original: bool = False,
+    ocr: bool = True,
     limits: dict[str, float] | None = None,
 ) -> list[Document]:
     """The documents in a file (an email yields itself and each attachment). With ``data``,
     those bytes are read under the name ``path``. ``all_text`` keeps running headers and
-    footers; ``original`` reads a DOCX without its tracked changes applied.
+    footers; ``original`` reads a DOCX without its tracked changes applied; ``ocr`` reads PDF
+    pages without a text layer with Tesseract when it is installed (each such page's
+    ``pages[i]["ocr"]`` then gives the engine, confidence and word boxes).
 
     ``limits`` overrides the engine's limits for hostile input: ``max_bytes``, ``max_pages``,
     ``max_part_bytes``, ``max_total_bytes``, ``max_zip_entries``, ``max_zip_ratio``,
     ``max_xml_depth``, ``max_mime_depth``, ``max_container_depth``, ``max_time`` (seconds).
     A file over one raises :class:`LimitExceeded`."""
     out = _clausal.extract(
-        os.fspath(path), data=data, all_text=all_text, original=original, limits=_limits(limits)
+        os.fspath(path),
+        data=data,
+        all_text=all_text,
+        original=original,
+        ocr=ocr,
+        limits=_limits(limits),
     )
     return decode_list(Document, out)
 

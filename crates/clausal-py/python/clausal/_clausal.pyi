@@ -240,6 +240,7 @@ def extract(
     data: bytes | None = None,
     all_text: bool = False,
     original: bool = False,
+    ocr: bool = True,
     limits: str | None = None,
 ) -> str: ...
 def clauses(path: _Path, *, data: bytes | None = None, limits: str | None = None) -> str: ...
