@@ -27,6 +27,7 @@ mod extraction;
 mod facts;
 mod ingest;
 mod library;
+mod ocr;
 mod office;
 mod packs;
 mod risk;
@@ -56,6 +57,10 @@ pub use ingest::{IngestEvalReport, MAX_RERUN_SHARE, ingest};
 pub use library::{
     DeviationCase, EditScore, GeneratedReport, MAX_COVERING_OUTDATED, MAX_REWORDINGS_REPORTED,
     MIN_EDITS_DETECTED, MIN_OUTDATED, OutdatedReport, generated, outdated,
+};
+pub use ocr::{
+    ImageOnlyPdf, MAX_SKEW_DEGREES, MIN_OCR_SEQ_RATIO, MIN_OCR_WORD_F1, NOISE_SIGMA, OcrReport,
+    SCAN_DPI, ScanScore, make_scans, ocr,
 };
 pub use office::{
     FormatScore, MIN_OFFICE_WORD_F1, OFFICE_EXTENSIONS, OfficeFileScore, OfficeReport, office,

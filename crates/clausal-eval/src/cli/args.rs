@@ -31,6 +31,9 @@ pub enum EvalCommand {
     Docx(DocxArgs),
     /// Word 97-2003 .doc, RTF and ODT text against LibreOffice's text export (runs soffice).
     Office(OfficeArgs),
+    /// OCR: CUAD contracts made into scans (300 dpi, skew, noise) and read back against their
+    /// reference text, and the image-only PDFs of a test-file tree (runs pdftoppm, tesseract).
+    Ocr(OcrArgs),
     /// Email threads: every reply joined to its parent, thread ids stable across re-ingest.
     Threads(EvalThreadsArgs),
     /// Clause retrieval on ACORD (corpus.jsonl, queries.jsonl, qrels/*.tsv): nDCG and precision
@@ -276,6 +279,32 @@ pub struct OfficeArgs {
     /// Print every file's figures (by default, the files below the bar).
     #[arg(long)]
     pub all_files: bool,
+    /// Print one JSON object instead of text.
+    #[arg(long)]
+    pub json: bool,
+}
+
+#[derive(Args, Debug)]
+pub struct OcrArgs {
+    /// A CUAD-layout folder (pdf/STEM.pdf with txt/STEM.txt) whose contracts are scanned.
+    #[arg(long, value_name = "DIR")]
+    pub data: PathBuf,
+    /// Contracts scanned: the first by name with at most `--max-pages` pages.
+    #[arg(long, default_value_t = 20)]
+    pub limit: usize,
+    /// Longest contract scanned, pages.
+    #[arg(long, default_value_t = 30)]
+    pub max_pages: usize,
+    /// Where the scans are written (made again on every run).
+    #[arg(long, value_name = "DIR", default_value = "target/ocr-scans")]
+    pub out: PathBuf,
+    /// Also extract every PDF under this folder without and with OCR, and list those with pages
+    /// that need it.
+    #[arg(long, value_name = "DIR")]
+    pub docs: Option<PathBuf>,
+    /// Poppler's renderer, for making the scans.
+    #[arg(long, value_name = "PATH", default_value = "pdftoppm")]
+    pub pdftoppm: PathBuf,
     /// Print one JSON object instead of text.
     #[arg(long)]
     pub json: bool,

@@ -35,6 +35,7 @@ pub fn run(command: EvalCommand) -> anyhow::Result<ExitCode> {
         EvalCommand::Email(args) => quality::email(args),
         EvalCommand::Docx(args) => quality::docx(args),
         EvalCommand::Office(args) => quality::office(args),
+        EvalCommand::Ocr(args) => quality::ocr(args),
         EvalCommand::Threads(args) => search::threads(args),
         EvalCommand::Cuad(args) => quality::cuad(args),
         EvalCommand::Acord(args) => search::acord(args),
