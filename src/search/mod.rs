@@ -30,7 +30,9 @@ use std::sync::OnceLock;
 use serde::Serialize;
 use tantivy::collector::sort_key::{SortBySimilarityScore, SortByStaticFastValue};
 use tantivy::collector::{Count, DocSetCollector, TopDocs};
-use tantivy::query::{BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery};
+use tantivy::query::{
+    BooleanQuery, Occur, Query, QueryParser, RangeQuery, TermQuery, TermSetQuery,
+};
 use tantivy::schema::IndexRecordOption;
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Order, TantivyDocument, Term};
@@ -425,10 +427,8 @@ impl Searcher {
         };
         let fused = fuse(request.mode, request.fusion, &bm25, &vector, limit);
         let highlight = self.highlight_query(&request.query);
-        fused
-            .into_iter()
-            .map(|f| self.hit(f, highlight.as_deref(), request.snippet_chars))
-            .collect()
+        let snippets = self.snippet_generator(highlight.as_deref(), request.snippet_chars)?;
+        fused.into_iter().map(|f| self.hit(f, snippets.as_ref(), request.snippet_chars)).collect()
     }
 
     /// The clauses most similar to a clause or a text, by cosine of their embeddings, within
@@ -904,39 +904,39 @@ impl Searcher {
         };
         let top_rows = rows.top_k(&self.index, q, limit + usize::from(exclude.is_some()))?;
         let f = self.index.fields();
+        // The clauses of every top vector, in one query: (vector key, clause id, address).
+        let terms = top_rows.iter().map(|(key, _)| Term::from_field_u64(f.vec, key.0));
+        let q = BooleanQuery::new(vec![
+            (Occur::Must, Box::new(TermSetQuery::new(terms)) as Box<dyn Query>),
+            (Occur::Must, fq.box_clone()),
+        ]);
+        let addrs = self.text.search(&q, &DocSetCollector).map_err(|e| self.err(e))?;
+        let mut columns = HashMap::new();
+        let mut by_key: HashMap<u64, Vec<(u64, DocAddress)>> = HashMap::new();
+        for addr in addrs {
+            let (vec_col, id_col) = match columns.entry(addr.segment_ord) {
+                std::collections::hash_map::Entry::Occupied(e) => e.into_mut(),
+                std::collections::hash_map::Entry::Vacant(e) => {
+                    let fast = self.text.segment_reader(addr.segment_ord).fast_fields();
+                    let vec_col =
+                        fast.u64(crate::index::records::VEC_FIELD).map_err(|e| self.err(e))?;
+                    let id_col = fast.u64("clause_id").map_err(|e| self.err(e))?;
+                    e.insert((vec_col, id_col))
+                }
+            };
+            let (Some(key), id) = (vec_col.first(addr.doc_id), id_col.first(addr.doc_id)) else {
+                continue;
+            };
+            let id = id.unwrap_or(u64::MAX);
+            if exclude.is_some_and(|ex| ex.0 == id) {
+                continue;
+            }
+            by_key.entry(key).or_default().push((id, addr));
+        }
         let mut out = Vec::new();
         for (key, score) in top_rows {
-            let q = BooleanQuery::new(vec![
-                (
-                    Occur::Must,
-                    Box::new(TermQuery::new(
-                        Term::from_field_u64(f.vec, key.0),
-                        IndexRecordOption::Basic,
-                    )),
-                ),
-                (Occur::Must, fq.box_clone()),
-            ]);
-            let addrs: Vec<DocAddress> = self
-                .text
-                .search(&q, &DocSetCollector)
-                .map_err(|e| self.err(e))?
-                .into_iter()
-                .collect();
             // Clauses sharing a vector (the same text) tie: ordered by clause id.
-            let mut same: Vec<(u64, DocAddress)> = Vec::with_capacity(addrs.len());
-            for addr in addrs {
-                let col = self
-                    .text
-                    .segment_reader(addr.segment_ord)
-                    .fast_fields()
-                    .u64("clause_id")
-                    .map_err(|e| self.err(e))?;
-                let id = col.first(addr.doc_id).unwrap_or(u64::MAX);
-                if exclude.is_some_and(|ex| ex.0 == id) {
-                    continue;
-                }
-                same.push((id, addr));
-            }
+            let mut same = by_key.remove(&key.0).unwrap_or_default();
             same.sort_unstable();
             out.extend(same.into_iter().map(|(clause, addr)| Candidate { addr, clause, score }));
             if out.len() >= limit {
@@ -958,33 +958,45 @@ impl Searcher {
         Some(parser.parse_query_lenient(&words).0)
     }
 
-    fn hit(&self, f: Fused, highlight: Option<&dyn Query>, chars: usize) -> Result<Hit> {
-        let doc: TantivyDocument = self.text.doc(f.addr).map_err(|e| self.err(e))?;
-        let clause = self.index.fields().clause_of(&doc);
-        let snippet = self.snippet(&clause.text, highlight, chars)?;
-        Ok(Hit { clause, score: f.score, bm25: f.bm25, vector: f.vector, snippet })
+    /// The snippet generator of a search's highlight query (made once per search: making one
+    /// reads the query terms' statistics).
+    fn snippet_generator(
+        &self,
+        q: Option<&dyn Query>,
+        chars: usize,
+    ) -> Result<Option<SnippetGenerator>> {
+        let Some(q) = q else { return Ok(None) };
+        let mut g = SnippetGenerator::create(&self.text, q, self.index.fields().text)
+            .map_err(|e| self.err(e))?;
+        g.set_max_num_chars(chars);
+        Ok(Some(g))
     }
 
-    fn snippet(&self, text: &str, q: Option<&dyn Query>, chars: usize) -> Result<Snippet> {
-        if let Some(q) = q {
-            let mut g = SnippetGenerator::create(&self.text, q, self.index.fields().text)
-                .map_err(|e| self.err(e))?;
-            g.set_max_num_chars(chars);
-            let s = g.snippet(text);
-            if !s.highlighted().is_empty() {
-                return Ok(Snippet {
-                    text: s.fragment().to_owned(),
-                    range: s.fragment_range(),
-                    highlights: s.highlighted().to_vec(),
-                });
-            }
-        }
-        let mut end = text.len().min(chars);
-        while !text.is_char_boundary(end) {
-            end -= 1;
-        }
-        Ok(Snippet { text: text[..end].to_owned(), range: 0..end, highlights: Vec::new() })
+    fn hit(&self, f: Fused, snippets: Option<&SnippetGenerator>, chars: usize) -> Result<Hit> {
+        let doc: TantivyDocument = self.text.doc(f.addr).map_err(|e| self.err(e))?;
+        let clause = self.index.fields().clause_of(&doc);
+        let snippet = snippet(&clause.text, snippets, chars);
+        Ok(Hit { clause, score: f.score, bm25: f.bm25, vector: f.vector, snippet })
     }
+}
+
+/// The best passage of `text` for the search's highlight query, else its start.
+fn snippet(text: &str, snippets: Option<&SnippetGenerator>, chars: usize) -> Snippet {
+    if let Some(g) = snippets {
+        let s = g.snippet(text);
+        if !s.highlighted().is_empty() {
+            return Snippet {
+                text: s.fragment().to_owned(),
+                range: s.fragment_range(),
+                highlights: s.highlighted().to_vec(),
+            };
+        }
+    }
+    let mut end = text.len().min(chars);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    Snippet { text: text[..end].to_owned(), range: 0..end, highlights: Vec::new() }
 }
 
 fn embed_one(embedder: &dyn Embedder, text: &str) -> Result<Vec<f32>> {
