@@ -225,14 +225,24 @@ pub(crate) fn list_files_recursive(dir: &Path) -> crate::error::Result<Vec<PathB
 
 /// CPU seconds (user + system) this process has used, from `/proc/self/stat` (Linux).
 pub(crate) fn cpu_seconds() -> Option<f64> {
+    stat_cpu_seconds(false)
+}
+
+/// CPU seconds of this process and, with `children`, of the child processes it has waited for
+/// (OCR's Tesseract runs), from `/proc/self/stat` (Linux).
+pub(crate) fn stat_cpu_seconds(children: bool) -> Option<f64> {
     let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    // Fields after the parenthesised command name; utime and stime are fields 14 and 15.
+    // Fields after the parenthesised command name; utime, stime, cutime and cstime are fields
+    // 14 to 17.
     let rest = &stat[stat.rfind(')')? + 2..];
     let fields: Vec<&str> = rest.split(' ').collect();
-    let utime: f64 = fields.get(11)?.parse().ok()?;
-    let stime: f64 = fields.get(12)?.parse().ok()?;
+    let last = if children { 14 } else { 12 };
+    let mut sum = 0.0;
+    for i in 11..=last {
+        sum += fields.get(i)?.parse::<f64>().ok()?;
+    }
     // Linux reports in USER_HZ, which is 100 on every mainstream architecture.
-    Some((utime + stime) / 100.0)
+    Some(sum / 100.0)
 }
 
 /// Peak resident set size (`VmHWM`), bytes (Linux).

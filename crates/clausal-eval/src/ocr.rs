@@ -213,14 +213,14 @@ pub fn ocr(
 ) -> crate::error::Result<OcrReport> {
     let options = ExtractOptions { keep_furniture: true, ..ExtractOptions::default() };
     let engine = options.ocr.engine().map_err(Error::invalid_argument)?;
-    let cpu0 = cpu_with_children();
+    let cpu0 = crate::extraction::stat_cpu_seconds(true);
     let wall = Instant::now();
     let got: Vec<Option<clausal::Document>> = scans
         .par_iter()
         .map(|(scan, _)| clausal::extract(scan, &options).ok().and_then(|d| d.into_iter().next()))
         .collect();
     let extract_wall_seconds = wall.elapsed().as_secs_f64();
-    let cpu = cpu_with_children().zip(cpu0).map(|(a, b)| a - b);
+    let cpu = crate::extraction::stat_cpu_seconds(true).zip(cpu0).map(|(a, b)| a - b);
     let mut out = Vec::new();
     for ((scan, reference), doc) in scans.iter().zip(&got) {
         let file = scan.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default();
@@ -322,16 +322,6 @@ fn image_only_pdfs(dir: &Path) -> crate::error::Result<Vec<ImageOnlyPdf>> {
         .collect();
     out.sort_by(|a, b| a.file.cmp(&b.file));
     Ok(out)
-}
-
-/// CPU seconds of this process and of the children it has waited for (Linux).
-fn cpu_with_children() -> Option<f64> {
-    let stat = std::fs::read_to_string("/proc/self/stat").ok()?;
-    let rest = &stat[stat.rfind(')')? + 2..];
-    let fields: Vec<&str> = rest.split(' ').collect();
-    // utime, stime, cutime, cstime: fields 14 to 17, in USER_HZ (100).
-    let sum: f64 = (11..15).filter_map(|i| fields.get(i)?.parse::<f64>().ok()).sum();
-    Some(sum / 100.0)
 }
 
 /// Width, height and pixels of a binary 8-bit PGM.
