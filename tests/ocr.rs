@@ -41,9 +41,19 @@ fn text_pdf() -> Vec<u8> {
         content.push_str(&format!("BT /F1 14 Tf 72 {} Td ({line}) Tj ET ", 700 - 22 * i as i64));
     }
     let content = doc.add_object(Stream::new(lopdf::Dictionary::new(), content.into_bytes()));
+    let resources = dictionary! { "Font" => dictionary! { "F1" => font } };
+    one_letter_page(doc, pages_id, content, resources)
+}
+
+/// Saves `doc` as one US-letter page of `content` with `resources`, under `pages_id`.
+fn one_letter_page(
+    mut doc: Document,
+    pages_id: lopdf::ObjectId,
+    content: lopdf::ObjectId,
+    resources: lopdf::Dictionary,
+) -> Vec<u8> {
     let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
-        "Resources" => dictionary! { "Font" => dictionary! { "F1" => font } },
+        "Type" => "Page", "Parent" => pages_id, "Contents" => content, "Resources" => resources,
     });
     doc.objects.insert(
         pages_id,
@@ -111,22 +121,7 @@ fn image_pdf(images: &[(Vec<u8>, usize, usize, [f32; 4])]) -> Vec<u8> {
         content.push_str(&format!("q {a} 0 0 {d} {e} {f} cm /{name} Do Q "));
     }
     let content = doc.add_object(Stream::new(lopdf::Dictionary::new(), content.into_bytes()));
-    let page = doc.add_object(dictionary! {
-        "Type" => "Page", "Parent" => pages_id, "Contents" => content,
-        "Resources" => dictionary! { "XObject" => xobjects },
-    });
-    doc.objects.insert(
-        pages_id,
-        Object::Dictionary(dictionary! {
-            "Type" => "Pages", "Kids" => vec![Object::Reference(page)], "Count" => 1,
-            "MediaBox" => vec![0.into(), 0.into(), 612.into(), 792.into()],
-        }),
-    );
-    let catalog = doc.add_object(dictionary! { "Type" => "Catalog", "Pages" => pages_id });
-    doc.trailer.set("Root", catalog);
-    let mut out = Vec::new();
-    doc.save_to(&mut out).expect("save");
-    out
+    one_letter_page(doc, pages_id, content, dictionary! { "XObject" => xobjects })
 }
 
 fn words(text: &str) -> Vec<String> {

@@ -337,6 +337,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
     let mut page_lines: Vec<(Vec<Line>, [f32; 4])> = Vec::with_capacity(pages.len());
     #[cfg(feature = "ocr")]
     let mut candidates = Vec::new();
+    #[cfg(not(feature = "ocr"))]
     let mut no_text = Vec::new();
     let empty = Dictionary::new();
     for (i, page) in pages.iter().enumerate() {
@@ -362,6 +363,7 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
         }
         let needs_ocr = (saw_image && !has_text) || soup;
         if needs_ocr {
+            #[cfg(not(feature = "ocr"))]
             no_text.push(number);
             #[cfg(feature = "ocr")]
             candidates.push(scan::Candidate {
@@ -393,7 +395,6 @@ pub fn extract(bytes: &[u8], budget: &mut Budget) -> Result<Draft, ExtractError>
         };
         ctx.warn(format!("{} no text layer; {why}", pages_have(&no_text)));
     }
-    let _ = no_text;
     let furniture = find_furniture(&page_lines);
     for (i, (lines, _)) in page_lines.iter().enumerate() {
         let number = u32::try_from(i + 1).unwrap_or(u32::MAX);

@@ -347,9 +347,7 @@ pub fn ocr(args: OcrArgs) -> anyhow::Result<ExitCode> {
     let r = crate::ocr(&scans, args.docs.as_deref(), made)?;
     let pass = r.passes();
     if args.json {
-        let mut value = serde_json::to_value(&r)?;
-        value["pass"] = pass.into();
-        println!("{value}");
+        print_json(&r, pass)?;
         return Ok(verdict(pass));
     }
     println!(
